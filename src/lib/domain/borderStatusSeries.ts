@@ -1,0 +1,71 @@
+/** Reading the compact all-countries series on the client, without requests. */
+import type { BorderStatusSeries, Level } from './borderStatus.ts';
+import { addDays, daysBetween } from './date.ts';
+
+export function dayCount(series: BorderStatusSeries): number {
+	return daysBetween(series.first, series.last) + 1;
+}
+
+export function dayAt(series: BorderStatusSeries, index: number): string {
+	return addDays(series.first, index);
+}
+
+export function indexOfDay(series: BorderStatusSeries, day: string): number {
+	return Math.min(Math.max(daysBetween(series.first, day), 0), dayCount(series) - 1);
+}
+
+export interface LevelOnDay {
+	level: Level | null;
+	/** First day of the run holding `level`. */
+	since: string | null;
+}
+
+export function levelOn(series: BorderStatusSeries, iso3: string, index: number): LevelOnDay {
+	const runs = series.runs[iso3];
+	if (!runs) return { level: null, since: null };
+	// Runs are sorted: binary search for the last run starting on or before `index`.
+	let lo = 0;
+	let hi = runs.length - 1;
+	let found = -1;
+	while (lo <= hi) {
+		const mid = (lo + hi) >> 1;
+		if (runs[mid]![0] <= index) {
+			found = mid;
+			lo = mid + 1;
+		} else hi = mid - 1;
+	}
+	const run = found >= 0 ? runs[found]! : undefined;
+	if (!run || run[1] < index) return { level: null, since: null };
+	return { level: run[2], since: dayAt(series, run[0]) };
+}
+
+/** Every country's level on one day; countries without data that day are absent. */
+export function levelsOn(series: BorderStatusSeries, index: number): Map<string, Level> {
+	const levels = new Map<string, Level>();
+	for (const iso3 of Object.keys(series.runs)) {
+		const { level } = levelOn(series, iso3, index);
+		if (level !== null) levels.set(iso3, level);
+	}
+	return levels;
+}
+
+/**
+ * How many countries changed level on each day (a run starting right after another run
+ * of the same country): the timeline's ticks.
+ */
+export function changesPerDay(series: BorderStatusSeries): number[] {
+	const counts = new Array<number>(dayCount(series)).fill(0);
+	for (const runs of Object.values(series.runs)) {
+		for (let i = 1; i < runs.length; i++) {
+			if (runs[i]![0] === runs[i - 1]![1] + 1) counts[runs[i]![0]]!++;
+		}
+	}
+	return counts;
+}
+
+/** Resolves a URL `time` value to a day index ("latest", out-of-range days clamp). */
+export function resolveTime(series: BorderStatusSeries, time: string): number {
+	if (/^\d{4}-\d{2}-\d{2}$/.test(time)) return indexOfDay(series, time);
+	if (/^\d{4}$/.test(time)) return indexOfDay(series, `${time}-12-31`);
+	return dayCount(series) - 1;
+}

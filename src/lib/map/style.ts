@@ -1,0 +1,98 @@
+import type { ExpressionSpecification, FilterSpecification, StyleSpecification } from 'maplibre-gl';
+import { LEVELS } from '../domain/borderStatus.ts';
+import type { CountryFeatures } from './geometry.ts';
+
+export const COUNTRY_SOURCE = 'countries';
+export const HATCH_IMAGE = 'no-data-hatch';
+
+// Antarctica has no border controls to show; left out, it does not draw a hatched band
+// across the bottom of every map.
+const notAntarctica: FilterSpecification = ['!=', ['get', 'iso3'], 'ATA'];
+
+/** Fill colour by the `level` feature-state; no state = transparent, so the hatch shows. */
+export const levelFillColor: ExpressionSpecification = [
+	'match',
+	['coalesce', ['feature-state', 'level'], -1],
+	...LEVELS.flatMap((l) => [l.level, l.color]),
+	'rgba(0, 0, 0, 0)'
+] as unknown as ExpressionSpecification;
+
+/** A style with no remote sources, sprites or glyphs: everything ships with the app. */
+export function countryMapStyle(countries: CountryFeatures): StyleSpecification {
+	return {
+		version: 8,
+		sources: {
+			[COUNTRY_SOURCE]: {
+				type: 'geojson',
+				data: countries,
+				attribution: 'Boundaries: Natural Earth'
+			}
+		},
+		layers: [
+			{ id: 'ocean', type: 'background', paint: { 'background-color': '#e3ebf1' } },
+			{
+				id: 'country-no-data',
+				type: 'fill',
+				source: COUNTRY_SOURCE,
+				filter: notAntarctica,
+				paint: { 'fill-pattern': HATCH_IMAGE }
+			},
+			{
+				id: 'country-level',
+				type: 'fill',
+				source: COUNTRY_SOURCE,
+				filter: notAntarctica,
+				paint: { 'fill-color': levelFillColor, 'fill-color-transition': { duration: 0 } }
+			},
+			{
+				id: 'country-outline',
+				type: 'line',
+				source: COUNTRY_SOURCE,
+				filter: notAntarctica,
+				paint: {
+					// White reads on the dark levels; on the palest fills a soft line keeps borders.
+					'line-color': [
+						'case',
+						['>=', ['coalesce', ['feature-state', 'level'], -1], 2],
+						'#ffffff',
+						'#b8aab5'
+					],
+					'line-width': 0.6
+				}
+			},
+			{
+				id: 'country-hover',
+				type: 'line',
+				source: COUNTRY_SOURCE,
+				filter: notAntarctica,
+				paint: {
+					'line-color': '#1d1d1f',
+					'line-width': ['case', ['boolean', ['feature-state', 'hover'], false], 1.5, 0]
+				}
+			},
+			{
+				id: 'country-selected',
+				type: 'line',
+				source: COUNTRY_SOURCE,
+				filter: notAntarctica,
+				paint: {
+					'line-color': '#0b57d0',
+					'line-width': ['case', ['boolean', ['feature-state', 'selected'], false], 2.5, 0]
+				}
+			}
+		]
+	};
+}
+
+/** Diagonal hatch for "no data", drawn here so no sprite has to be fetched. */
+export function hatchImage(size = 8): { width: number; height: number; data: Uint8ClampedArray } {
+	const data = new Uint8ClampedArray(size * size * 4);
+	for (let y = 0; y < size; y++) {
+		for (let x = 0; x < size; x++) {
+			const onLine = (x + y) % size < 2;
+			const [r, g, b] = onLine ? [190, 190, 200] : [244, 244, 246];
+			data.set([r, g, b, 255], (y * size + x) * 4);
+		}
+	}
+	return { width: size, height: size, data };
+}

@@ -1,0 +1,27 @@
+import { loadConfig, type Config } from './config.ts';
+import { openDatabase, type Db } from './db/open.ts';
+
+export interface ServerContext {
+	config: Config;
+	db: Db;
+}
+
+// The production entry (loaded by tsx) and the SvelteKit bundle each get their own copy
+// of this module; keeping the context on globalThis gives both one database connection.
+const KEY = Symbol.for('crossings.server-context');
+type WithContext = typeof globalThis & { [KEY]?: ServerContext };
+
+export function serverContext(): ServerContext {
+	const g = globalThis as WithContext;
+	if (!g[KEY]) {
+		const config = loadConfig();
+		g[KEY] = { config, db: openDatabase(config.databasePath) };
+	}
+	return g[KEY];
+}
+
+export function closeServerContext(): void {
+	const g = globalThis as WithContext;
+	g[KEY]?.db.close();
+	delete g[KEY];
+}

@@ -1,0 +1,24 @@
+import type { Db } from './open.ts';
+
+export interface ChangeRecord {
+	seq: number;
+	at: string;
+	layer: string;
+	iso3: string;
+	period: string;
+	old: number | null;
+	new: number | null;
+	/** The feed that made the change, e.g. "oxcgrt-c8". */
+	source: string | null;
+}
+
+export function changesAfter(db: Db, after: number, limit: number): ChangeRecord[] {
+	return db
+		.prepare(
+			`SELECT c.seq, c.at, c.layer, c.iso3, c.period, c.old, c.new,
+				r.feed AS source
+			FROM change_log c LEFT JOIN ingest_run r ON r.id = c.run_id
+			WHERE c.seq > ? ORDER BY c.seq LIMIT ?`
+		)
+		.all(after, limit) as ChangeRecord[];
+}

@@ -1,0 +1,135 @@
+import type { Database } from 'better-sqlite3';
+import { COUNTRY_ALIASES, REFERENCE_COUNTRIES } from './reference/countries.generated.ts';
+
+export interface Migration {
+	version: number;
+	name: string;
+	up(db: Database): void;
+}
+
+/**
+ * Append-only: a released migration is never edited, a change is a new version.
+ * Each runs in its own transaction together with its schema_migrations row.
+ */
+export const MIGRATIONS: readonly Migration[] = [
+	{
+		version: 1,
+		name: 'core schema',
+		up(db) {
+			db.exec(`
+				CREATE TABLE country (
+					iso3 TEXT PRIMARY KEY CHECK (length(iso3) = 3),
+					iso2 TEXT,
+					numeric TEXT,
+					name TEXT NOT NULL,
+					m49_region TEXT,
+					m49_subregion TEXT,
+					m49_intermediate_region TEXT,
+					wb_region TEXT,
+					income_group TEXT,
+					wb_name TEXT
+				) STRICT;
+
+				-- Other publishers' codes for our countries (OxCGRT RKS, RPW KSV = XKX).
+				CREATE TABLE country_alias (
+					alias TEXT PRIMARY KEY,
+					iso3 TEXT NOT NULL REFERENCES country(iso3)
+				) STRICT;
+
+				CREATE TABLE ingest_run (
+					id INTEGER PRIMARY KEY,
+					feed TEXT NOT NULL,
+					source TEXT NOT NULL,
+					sha256 TEXT NOT NULL,
+					rows_read INTEGER NOT NULL DEFAULT 0,
+					rows_changed INTEGER NOT NULL DEFAULT 0,
+					rejected INTEGER NOT NULL DEFAULT 0,
+					first_seq INTEGER,
+					last_seq INTEGER,
+					started_at TEXT NOT NULL,
+					finished_at TEXT,
+					outcome TEXT NOT NULL CHECK (outcome IN ('running', 'changed', 'unchanged'))
+				) STRICT;
+
+				-- One row per value that changed, in commit order: what live updates and
+				-- reconnecting clients replay from.
+				CREATE TABLE change_log (
+					seq INTEGER PRIMARY KEY AUTOINCREMENT,
+					at TEXT NOT NULL,
+					layer TEXT NOT NULL,
+					iso3 TEXT NOT NULL,
+					period TEXT NOT NULL,
+					old ANY,
+					new ANY,
+					run_id INTEGER REFERENCES ingest_run(id)
+				) STRICT;
+				CREATE INDEX change_log_layer ON change_log(layer, seq);
+
+				-- OxCGRT C8 per country and day; a missing cell is a missing row.
+				CREATE TABLE border_status_day (
+					iso3 TEXT NOT NULL REFERENCES country(iso3),
+					day TEXT NOT NULL,
+					level INTEGER NOT NULL CHECK (level BETWEEN 0 AND 4),
+					PRIMARY KEY (iso3, day)
+				) STRICT, WITHOUT ROWID;
+				CREATE INDEX border_status_day_by_day ON border_status_day(day);
+
+				-- Derived from border_status_day inside the same transaction: runs of equal
+				-- level, so "level on date D and since when" is one indexed lookup.
+				CREATE TABLE border_status_run (
+					iso3 TEXT NOT NULL REFERENCES country(iso3),
+					from_day TEXT NOT NULL,
+					to_day TEXT NOT NULL,
+					level INTEGER NOT NULL,
+					PRIMARY KEY (iso3, from_day)
+				) STRICT, WITHOUT ROWID;
+				CREATE INDEX border_status_run_by_day ON border_status_run(from_day, to_day);
+			`);
+		}
+	},
+	{
+		version: 2,
+		name: 'country reference data',
+		up(db) {
+			const insertCountry = db.prepare(`
+				INSERT INTO country (iso3, iso2, numeric, name, m49_region, m49_subregion,
+					m49_intermediate_region, wb_region, income_group, wb_name)
+				VALUES (@iso3, @iso2, @numeric, @name, @m49Region, @m49Subregion,
+					@m49IntermediateRegion, @wbRegion, @incomeGroup, @wbName)`);
+			for (const c of REFERENCE_COUNTRIES) insertCountry.run(c);
+			const insertAlias = db.prepare('INSERT INTO country_alias (alias, iso3) VALUES (?, ?)');
+			for (const [alias, iso3] of Object.entries(COUNTRY_ALIASES)) insertAlias.run(alias, iso3);
+		}
+	}
+];
+
+export function migrate(db: Database): number[] {
+	db.exec(`CREATE TABLE IF NOT EXISTS schema_migration (
+		version INTEGER PRIMARY KEY,
+		name TEXT NOT NULL,
+		applied_at TEXT NOT NULL
+	) STRICT`);
+	const applied = new Set(
+		db
+			.prepare('SELECT version FROM schema_migration')
+			.pluck()
+			.all()
+			.map((v) => Number(v))
+	);
+	const record = db.prepare(
+		'INSERT INTO schema_migration (version, name, applied_at) VALUES (?, ?, ?)'
+	);
+	const ran: number[] = [];
+	for (const m of MIGRATIONS) {
+		if (applied.has(m.version)) continue;
+		// IMMEDIATE: two processes opening a fresh file at once must not both migrate.
+		db.transaction(() => {
+			const again = db.prepare('SELECT 1 FROM schema_migration WHERE version = ?').get(m.version);
+			if (again) return;
+			m.up(db);
+			record.run(m.version, m.name, new Date().toISOString());
+			ran.push(m.version);
+		}).immediate();
+	}
+	return ran;
+}

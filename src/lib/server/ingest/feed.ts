@@ -1,0 +1,29 @@
+import type { Db } from '../db/open.ts';
+import type { ParseContext, ParseOutcome } from './feeds/oxcgrtC8.ts';
+
+export type { ParseContext, ParseOutcome };
+
+/** What a feed's `apply` may do inside the run's transaction. */
+export interface ApplyContext {
+	db: Db;
+	runId: number;
+	/** Appends one change_log row; call once per value that really changed. */
+	recordChange(
+		layer: string,
+		iso3: string,
+		period: string,
+		old: number | null,
+		next: number | null
+	): void;
+}
+
+/**
+ * A feed is a pure parser plus a writer. Parsing happens before the transaction (and may
+ * refuse the input); applying happens inside it and must be synchronous.
+ */
+export interface Feed<T> {
+	name: string;
+	description: string;
+	parse(text: string, ctx: ParseContext): ParseOutcome<T>;
+	apply(ctx: ApplyContext, value: T): void;
+}

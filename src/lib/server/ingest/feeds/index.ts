@@ -1,0 +1,7 @@
+import type { Feed } from '../feed.ts';
+import { oxcgrtC8Feed } from './oxcgrtC8Feed.ts';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each feed has its own parsed shape
+export const FEEDS: Readonly<Record<string, Feed<any>>> = {
+	[oxcgrtC8Feed.name]: oxcgrtC8Feed
+};

@@ -1,0 +1,42 @@
+/** One thing wrong with an input, located precisely enough for an editor to fix it. */
+export interface IngestProblem {
+	file: string;
+	/** 1-based line in the input; 0 when the problem is with the input as a whole. */
+	line: number;
+	field: string;
+	reason: string;
+}
+
+export function formatProblem(p: IngestProblem): string {
+	return `${p.file}:${p.line}: ${p.field}: ${p.reason}`;
+}
+
+/** Collects problems but keeps memory bounded on a thoroughly broken file. */
+export class ProblemList {
+	readonly items: IngestProblem[] = [];
+	total = 0;
+	constructor(
+		readonly file: string,
+		private readonly keep = 200
+	) {}
+	add(line: number, field: string, reason: string): void {
+		this.total++;
+		if (this.items.length < this.keep) this.items.push({ file: this.file, line, field, reason });
+	}
+	get empty(): boolean {
+		return this.total === 0;
+	}
+}
+
+export class IngestRefusedError extends Error {
+	constructor(
+		readonly problems: IngestProblem[],
+		readonly total: number
+	) {
+		super(
+			`input refused: ${total} problem${total === 1 ? '' : 's'}` +
+				(problems[0] ? `, first: ${formatProblem(problems[0])}` : '')
+		);
+		this.name = 'IngestRefusedError';
+	}
+}

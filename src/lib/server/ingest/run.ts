@@ -1,0 +1,113 @@
+import { createHash } from 'node:crypto';
+import { countryResolver } from '../db/countries.ts';
+import type { Db } from '../db/open.ts';
+import type { Feed } from './feed.ts';
+import { IngestRefusedError } from './problem.ts';
+
+export interface IngestInput {
+	/** What to call the input in messages: a file path or URL. */
+	source: string;
+	text: string;
+}
+
+export interface IngestSummary {
+	feed: string;
+	source: string;
+	rowsRead: number;
+	rowsChanged: number;
+	rejected: number;
+	/** The last change seq in the database after the run. */
+	seq: number;
+	runId: number | null;
+	dryRun: boolean;
+}
+
+class DryRunRollback extends Error {}
+
+export function lastSeq(db: Db): number {
+	return (db.prepare('SELECT coalesce(max(seq), 0) FROM change_log').pluck().get() as number) ?? 0;
+}
+
+/**
+ * One ingest run: parse and validate everything first, then diff and write in a single
+ * transaction with its change_log rows and run record. A refused input writes nothing.
+ */
+export function runIngest<T>(
+	db: Db,
+	feed: Feed<T>,
+	input: IngestInput,
+	options: { dryRun?: boolean } = {}
+): IngestSummary {
+	const dryRun = options.dryRun ?? false;
+	const parsed = feed.parse(input.text, {
+		file: input.source,
+		resolveCountry: countryResolver(db)
+	});
+	if (!parsed.problems.empty) {
+		throw new IngestRefusedError(parsed.problems.items, parsed.problems.total);
+	}
+	const sha256 = createHash('sha256').update(input.text).digest('hex');
+	const summary: IngestSummary = {
+		feed: feed.name,
+		source: input.source,
+		rowsRead: parsed.rowsRead,
+		rowsChanged: 0,
+		rejected: 0,
+		seq: 0,
+		runId: null,
+		dryRun
+	};
+	const at = new Date().toISOString();
+	const insertChange = db.prepare(
+		`INSERT INTO change_log (at, layer, iso3, period, old, new, run_id) VALUES (?, ?, ?, ?, ?, ?, ?)`
+	);
+	const write = db.transaction(() => {
+		const runId = Number(
+			db
+				.prepare(
+					`INSERT INTO ingest_run (feed, source, sha256, rows_read, started_at, outcome)
+					VALUES (?, ?, ?, ?, ?, 'running')`
+				)
+				.run(feed.name, input.source, sha256, parsed.rowsRead, at).lastInsertRowid
+		);
+		let firstSeq: number | null = null;
+		let lastChangeSeq: number | null = null;
+		feed.apply(
+			{
+				db,
+				runId,
+				recordChange(layer, iso3, period, old, next) {
+					const seq = Number(
+						insertChange.run(at, layer, iso3, period, old, next, runId).lastInsertRowid
+					);
+					firstSeq ??= seq;
+					lastChangeSeq = seq;
+					summary.rowsChanged++;
+				}
+			},
+			parsed.value
+		);
+		db.prepare(
+			`UPDATE ingest_run SET rows_changed = ?, first_seq = ?, last_seq = ?, finished_at = ?,
+				outcome = ? WHERE id = ?`
+		).run(
+			summary.rowsChanged,
+			firstSeq,
+			lastChangeSeq,
+			new Date().toISOString(),
+			summary.rowsChanged > 0 ? 'changed' : 'unchanged',
+			runId
+		);
+		summary.runId = runId;
+		summary.seq = lastSeq(db);
+		if (dryRun) throw new DryRunRollback();
+	});
+	try {
+		// IMMEDIATE takes the write lock before reading, so the diff cannot go stale.
+		write.immediate();
+	} catch (err) {
+		if (!(err instanceof DryRunRollback)) throw err;
+		summary.runId = null;
+	}
+	return summary;
+}

@@ -1,0 +1,14 @@
+import { borderStatusSeries } from '$lib/server/db/borderStatus';
+import { listCountries } from '$lib/server/db/countries';
+import { lastSeq } from '$lib/server/ingest/run';
+import { serverContext } from '$lib/server/context';
+
+export function load() {
+	const { db } = serverContext();
+	// One read transaction: seq names exactly the changes the series already contains.
+	return db.transaction(() => ({
+		seq: lastSeq(db),
+		series: borderStatusSeries(db),
+		countries: listCountries(db)
+	}))();
+}

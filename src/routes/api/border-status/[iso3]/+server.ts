@@ -1,0 +1,31 @@
+import { json } from '@sveltejs/kit';
+import { z } from 'zod';
+import { borderStatusHistory, borderStatusRange } from '$lib/server/db/borderStatus';
+import { findCountry } from '$lib/server/db/countries';
+import {
+	csvResponse,
+	endpoint,
+	formatParam,
+	notFound,
+	parseQuery,
+	toCsv
+} from '$lib/server/http/respond';
+import { serverContext } from '$lib/server/context';
+
+export function GET({ params, url }) {
+	return endpoint(() => {
+		const { db } = serverContext();
+		const { format } = parseQuery(url, z.object({ format: formatParam }));
+		const country = /^[A-Za-z]{3}$/.test(params.iso3) ? findCountry(db, params.iso3) : null;
+		if (!country)
+			return notFound(`unknown country "${params.iso3}" (expected an ISO 3166 alpha-3 code)`);
+		const history = borderStatusHistory(db, country.iso3, borderStatusRange(db));
+		if (format === 'csv') {
+			return csvResponse(
+				toCsv(history, ['from', 'to', 'level']),
+				`border-status-${country.iso3}.csv`
+			);
+		}
+		return json({ iso3: country.iso3, name: country.name, history });
+	});
+}

@@ -1,0 +1,25 @@
+import { json } from '@sveltejs/kit';
+import { z } from 'zod';
+import { changesAfter } from '$lib/server/db/changeLog';
+import { csvResponse, endpoint, formatParam, parseQuery, toCsv } from '$lib/server/http/respond';
+import { serverContext } from '$lib/server/context';
+
+const Query = z.object({
+	after: z.coerce.number().int().min(0).default(0),
+	limit: z.coerce.number().int().min(1).max(10_000).default(1000),
+	format: formatParam
+});
+
+export function GET({ url }) {
+	return endpoint(() => {
+		const query = parseQuery(url, Query);
+		const changes = changesAfter(serverContext().db, query.after, query.limit);
+		if (query.format === 'csv') {
+			return csvResponse(
+				toCsv(changes, ['seq', 'at', 'layer', 'iso3', 'period', 'old', 'new', 'source']),
+				'changes.csv'
+			);
+		}
+		return json({ changes });
+	});
+}

@@ -1,0 +1,146 @@
+import { PNG } from 'pngjs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LEVELS } from '../../src/lib/domain/borderStatus.ts';
+import { launchChromium, screenshotPath } from '../support/browser.ts';
+import { startServer, type RunningServer } from '../support/server.ts';
+
+let server: RunningServer;
+let browser: Browser;
+let page: Page;
+const problems: string[] = [];
+
+beforeAll(async () => {
+	[server, browser] = await Promise.all([startServer(), launchChromium()]);
+	page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+	page.on('console', (m) => {
+		// SwiftShader reports "GPU stall due to ReadPixels" when the test itself screenshots
+		// the canvas; that is the test's doing, not the page's.
+		if (/GL Driver Message/.test(m.text())) return;
+		if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
+	});
+	page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+	page.on('requestfailed', (r) => problems.push(`requestfailed: ${r.url()}`));
+});
+afterAll(async () => {
+	await browser?.close();
+	await server?.stop();
+});
+
+const map = () => page.locator('[data-testid="map"]');
+const waitForTime = (day: string) =>
+	page.waitForSelector(`[data-testid="map"][data-ready="true"][data-time="${day}"]`, {
+		timeout: 30_000
+	});
+
+/** Share of the map canvas painted in a level's colour, read from a real screenshot. */
+async function shareOfLevel(name: string): Promise<number[]> {
+	const png = PNG.sync.read(
+		await map()
+			.locator('canvas')
+			.screenshot({ path: screenshotPath(name) })
+	);
+	const targets = LEVELS.map((l) => [1, 3, 5].map((i) => parseInt(l.color.slice(i, i + 2), 16)));
+	const counts = targets.map(() => 0);
+	for (let p = 0; p < png.data.length; p += 4) {
+		targets.forEach(([r, g, b], i) => {
+			const d =
+				Math.abs(png.data[p]! - r!) +
+				Math.abs(png.data[p + 1]! - g!) +
+				Math.abs(png.data[p + 2]! - b!);
+			if (d <= 12) counts[i]!++;
+		});
+	}
+	const total = png.width * png.height;
+	return counts.map((c) => c / total);
+}
+
+describe('the border-status map in Chromium', () => {
+	it('draws the latest day with a legend naming each level', async () => {
+		await page.goto(server.url);
+		await waitForTime('2021-06-30');
+		const legend = page.locator('[data-testid="legend"]');
+		await expect(legend.isVisible()).resolves.toBe(true);
+		const text = await legend.innerText();
+		for (const label of [
+			'No measures',
+			'Screening',
+			'Quarantine',
+			'Ban on some regions',
+			'Total closure',
+			'No data'
+		]) {
+			expect(text).toContain(label);
+		}
+		const health = (await (await fetch(`${server.url}/api/health`)).json()) as { seq: number };
+		expect(await map().getAttribute('data-seq')).toBe(String(health.seq));
+		expect(await page.title()).toMatch(/Crossings/);
+		await page.screenshot({ path: screenshotPath('e2e-latest') });
+	});
+
+	it('opens on the day in the URL and repaints when time changes', async () => {
+		await page.goto(`${server.url}/?time=2020-01-10`);
+		await waitForTime('2020-01-10');
+		const january = await shareOfLevel('e2e-2020-01-10');
+		// Before the pandemic almost every country had no measures.
+		expect(january[0]).toBeGreaterThan(0.15);
+		expect(january[4]).toBeLessThan(0.01);
+
+		await page.goto(`${server.url}/?time=2020-04-08`);
+		await waitForTime('2020-04-08');
+		await page.getByRole('button', { name: 'One week later' }).click();
+		await waitForTime('2020-04-15');
+		expect(new URL(page.url()).searchParams.get('time')).toBe('2020-04-15');
+		const april = await shareOfLevel('e2e-2020-04-15');
+		// By mid-April most of the world had closed its borders completely.
+		expect(april[4]).toBeGreaterThan(0.2);
+		expect(april[0]).toBeLessThan(0.02);
+	});
+
+	it('steps with the keyboard on the timeline', async () => {
+		await page.locator('#timeline-range').focus();
+		await page.keyboard.press('ArrowLeft');
+		await waitForTime('2020-04-14');
+		await page.keyboard.press('End');
+		await waitForTime('2021-06-30');
+		expect(new URL(page.url()).searchParams.has('time')).toBe(false);
+	});
+
+	it('opens a country panel with its level history', async () => {
+		await page.goto(`${server.url}/?time=2020-04-15`);
+		await waitForTime('2020-04-15');
+		await page.getByLabel('Country', { exact: true }).selectOption('ITA');
+		const panel = page.locator('[data-testid="country-panel"]');
+		await panel.locator('svg path.step').waitFor();
+		expect(await panel.locator('h2').innerText()).toBe('Italy');
+		const d = (await panel.locator('svg path.step').getAttribute('d'))!;
+		const heights = new Set([...d.matchAll(/[ML][\d.]+,([\d.]+)/g)].map((m) => m[1]));
+		expect(heights.size).toBe(3); // Italy: no measures, screening, then a ban on some regions
+		expect(await panel.innerText()).toContain('since 30 January 2020');
+		expect(new URL(page.url()).searchParams.get('country')).toBe('ITA');
+		await page.screenshot({ path: screenshotPath('e2e-italy') });
+	});
+
+	it('shows a tooltip naming country, level and since when', async () => {
+		const box = (await map().boundingBox())!;
+		// Central Brazil at this camera.
+		await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.66);
+		const tooltip = page.locator('.tooltip');
+		await tooltip.waitFor({ timeout: 5000 });
+		expect(await tooltip.innerText()).toMatch(/Level \d: .+\n[\s\S]*since \d+ \w+ 20\d\d|No data/);
+	});
+
+	it('fits a 360 px phone', async () => {
+		const phone = await browser.newPage({ viewport: { width: 360, height: 740 }, isMobile: true });
+		await phone.goto(`${server.url}/?time=2020-04-15`);
+		await phone.waitForSelector('[data-testid="map"][data-ready="true"]', { timeout: 30_000 });
+		const width = await phone.evaluate(() => document.documentElement.scrollWidth);
+		expect(width).toBeLessThanOrEqual(360);
+		await phone.screenshot({ path: screenshotPath('e2e-phone'), fullPage: true });
+		await phone.close();
+	});
+
+	it('logged no errors or warnings, and fetched nothing that failed', () => {
+		expect(problems).toEqual([]);
+	});
+});

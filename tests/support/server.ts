@@ -1,0 +1,74 @@
+/**
+ * Starts the real production entry (server.ts on the built app) as a child process on
+ * port 0 with its own SQLite file, and stops it again.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const SHARED_DATA = join(ROOT, '..', 'shared', 'data');
+export const C8_SNAPSHOT = join(ROOT, 'data', 'oxcgrt', 'c8_internationaltravel.csv');
+const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+
+export interface RunningServer {
+	url: string;
+	databasePath: string;
+	output: () => string;
+	stop(): Promise<void>;
+}
+
+export function tempDir(prefix = 'crossings-'): string {
+	return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export async function startServer(
+	options: { databasePath?: string; env?: Record<string, string> } = {}
+): Promise<RunningServer> {
+	const dir = options.databasePath ? null : tempDir();
+	const databasePath = options.databasePath ?? join(dir!, 'crossings.db');
+	const child: ChildProcess = spawn(TSX, [join(ROOT, 'server.ts')], {
+		cwd: ROOT,
+		env: {
+			...process.env,
+			PORT: '0',
+			HOST: '127.0.0.1',
+			DATABASE_PATH: databasePath,
+			...options.env
+		},
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
+	let log = '';
+	child.stdout!.on('data', (d: Buffer) => (log += d));
+	child.stderr!.on('data', (d: Buffer) => (log += d));
+	const url = await new Promise<string>((resolve, reject) => {
+		const timer = setTimeout(() => reject(new Error(`server did not start:\n${log}`)), 60_000);
+		const check = () => {
+			const m = /listening on (http:\/\/[^\s]+)/.exec(log);
+			if (m) {
+				clearTimeout(timer);
+				resolve(m[1]!);
+			}
+		};
+		child.stdout!.on('data', check);
+		child.once('exit', (code) => {
+			clearTimeout(timer);
+			reject(new Error(`server exited with ${code}:\n${log}`));
+		});
+	});
+	return {
+		url,
+		databasePath,
+		output: () => log,
+		async stop() {
+			if (child.exitCode === null) {
+				const exited = new Promise((r) => child.once('exit', r));
+				child.kill('SIGTERM');
+				await exited;
+			}
+			if (dir) rmSync(dir, { recursive: true, force: true });
+		}
+	};
+}
