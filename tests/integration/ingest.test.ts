@@ -217,3 +217,52 @@ describe('npm run ingest (the CLI)', () => {
 		expect(cli('oxcgrt-c8').status).toBe(2);
 	});
 });
+
+describe('ingest from a URL', () => {
+	it('reads a feed served over HTTP and names the URL in problems', async () => {
+		const { createServer } = await import('node:http');
+		const { spawn } = await import('node:child_process');
+		const files: Record<string, string> = {
+			'/c8.csv': snapshot,
+			'/bad.csv': snapshot.replace('"1","ABW","Aruba","0"', '"1","ABW","Aruba","NaN"')
+		};
+		const http = createServer((req, res) => {
+			const body = files[req.url ?? ''];
+			res.writeHead(body ? 200 : 404, { 'content-type': 'text/csv' }).end(body ?? 'not found');
+		});
+		await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+		const address = http.address() as { port: number };
+		const base = `http://127.0.0.1:${address.port}`;
+		// Run asynchronously: the CLI fetches from this very process's server.
+		const cli = (...args: string[]) =>
+			new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+				const child = spawn(
+					join(ROOT, 'node_modules', '.bin', 'tsx'),
+					[join(ROOT, 'scripts', 'ingest.ts'), ...args],
+					{ cwd: ROOT }
+				);
+				let stdout = '';
+				let stderr = '';
+				child.stdout.on('data', (d: Buffer) => (stdout += d));
+				child.stderr.on('data', (d: Buffer) => (stderr += d));
+				child.on('close', (status) => resolve({ status, stdout, stderr }));
+			});
+		try {
+			const dbPath = join(dir, 'url.db');
+			const ok = await cli('oxcgrt-c8', '--url', `${base}/c8.csv`, '--db', dbPath);
+			expect(ok.status, ok.stderr).toBe(0);
+			expect(JSON.parse(ok.stdout.trim().split('\n').at(-1)!)).toMatchObject({
+				source: `${base}/c8.csv`,
+				rowsRead: 187
+			});
+			const bad = await cli('oxcgrt-c8', '--url', `${base}/bad.csv`, '--db', dbPath);
+			expect(bad.status).toBe(1);
+			expect(bad.stderr).toContain(`${base}/bad.csv:2: 01Jan2020: "NaN" is not a C8 level`);
+			const missing = await cli('oxcgrt-c8', '--url', `${base}/gone.csv`, '--db', dbPath);
+			expect(missing.status).toBe(2);
+			expect(missing.stderr).toContain('HTTP 404');
+		} finally {
+			http.close();
+		}
+	});
+});

@@ -17,7 +17,8 @@ export interface RunningServer {
 	url: string;
 	databasePath: string;
 	output: () => string;
-	stop(): Promise<void>;
+	/** Sends SIGTERM and resolves with the exit code. */
+	stop(): Promise<number | null>;
 }
 
 export function tempDir(prefix = 'crossings-'): string {
@@ -69,6 +70,7 @@ export async function startServer(
 				await exited;
 			}
 			if (dir) rmSync(dir, { recursive: true, force: true });
+			return child.exitCode;
 		}
 	};
 }

@@ -15,7 +15,9 @@ export function attachLive(httpServer: HttpServer, ctx: ServerContext): Server {
 	const io = new Server(httpServer, {
 		maxHttpBufferSize: 16 * 1024,
 		transports: ['websocket', 'polling'],
-		serveClient: false
+		serveClient: false,
+		// Other upgrades on this server (Vite's HMR socket in dev) are not ours to close.
+		destroyUpgrade: false
 	});
 	io.of('/live').on('connection', (socket) => {
 		socket.emit('hello', { seq: lastSeq(ctx.db) });

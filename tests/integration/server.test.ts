@@ -1,0 +1,44 @@
+import { io as connect } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type RunningServer } from '../support/server.ts';
+
+let server: RunningServer;
+beforeAll(async () => {
+	server = await startServer();
+});
+afterAll(() => server?.stop());
+
+describe('the production server', () => {
+	it('serves Socket.IO /live on the same port as the app', async () => {
+		const health = (await (await fetch(`${server.url}/api/health`)).json()) as { seq: number };
+		const socket = connect(`${server.url}/live`, { transports: ['websocket'], forceNew: true });
+		try {
+			const hello = await new Promise<{ seq: number }>((resolve, reject) => {
+				socket.on('hello', resolve);
+				socket.on('connect_error', reject);
+			});
+			expect(hello.seq).toBe(health.seq);
+		} finally {
+			socket.close();
+		}
+	});
+
+	it('serves the page with its title, description and source line without JavaScript', async () => {
+		const html = await (await fetch(`${server.url}/?time=2020-04-15`)).text();
+		expect(html).toContain(
+			'<title>Crossings: border controls around the world, day by day</title>'
+		);
+		expect(html).toMatch(/<meta name="description" content="[^"]+"/);
+		expect(html).toContain('Oxford COVID-19 Government Response Tracker (CC BY 4.0)');
+		expect(html).toContain('On 15 April 2020, of 185 countries and territories tracked');
+		expect((await fetch(`${server.url}/geo/countries-50m.json`)).status).toBe(200);
+		expect((await fetch(`${server.url}/favicon.svg`)).status).toBe(200);
+	});
+
+	it('shuts down cleanly on SIGTERM, keeping the database for the next start', async () => {
+		const again = await startServer({ databasePath: server.databasePath });
+		expect(again.output()).not.toMatch(/seeded/);
+		expect(await again.stop()).toBe(0);
+		expect(again.output()).toMatch(/SIGTERM: closing/);
+	});
+});
