@@ -67,7 +67,7 @@ describe('oxcgrt-c8 ingest', () => {
 		expect(count(db, 'border_status_day')).toBe(values);
 		expect(count(db, 'change_log')).toBe(values);
 		expect(summary.seq).toBe(values);
-		const run = db.prepare('SELECT * FROM ingest_run').get() as Record<string, unknown>;
+		const run = db.prepare('SELECT * FROM ingest_runs').get() as Record<string, unknown>;
 		expect(run).toMatchObject({ feed: 'oxcgrt-c8', outcome: 'changed', rows_changed: values });
 		expect(run.sha256).toMatch(/^[0-9a-f]{64}$/);
 	});
@@ -97,7 +97,7 @@ describe('oxcgrt-c8 ingest', () => {
 		const summary = ingest(db, snapshot);
 		expect(summary.rowsChanged).toBe(0);
 		expect(count(db, 'change_log')).toBe(before);
-		const last = db.prepare('SELECT outcome FROM ingest_run ORDER BY id DESC').pluck().get();
+		const last = db.prepare('SELECT outcome FROM ingest_runs ORDER BY id DESC').pluck().get();
 		expect(last).toBe('unchanged');
 	});
 

@@ -13,39 +13,41 @@ export interface LevelInfo {
 }
 
 /**
- * One hue ramp from light to dark (ColorBrewer RdPu, 5 classes), so the order reads the
- * same under deuteranopia, protanopia and in greyscale; "no data" is a hatch, not a colour.
+ * One hue ramp from light to dark (sampled from ColorBrewer RdPu), so the order reads the
+ * same in greyscale and under colour-vision deficiencies: the sample points were chosen so
+ * that adjacent levels stay more than ΔE 18 apart under simulated deuteranopia, protanopia
+ * and tritanopia (tests/unit/palette.test.ts). "No data" is a hatch, not a colour.
  */
 export const LEVELS: readonly LevelInfo[] = [
 	{
 		level: 0,
 		label: 'No measures',
 		description: 'No restrictions on incoming travellers',
-		color: '#feebe2'
+		color: '#feeeea'
 	},
 	{
 		level: 1,
 		label: 'Screening',
 		description: 'Arrivals are screened (health checks or a test instead of quarantine)',
-		color: '#fbb4b9'
+		color: '#fa9ab3'
 	},
 	{
 		level: 2,
 		label: 'Quarantine',
 		description: 'Arrivals from some or all regions must quarantine',
-		color: '#f768a1'
+		color: '#e74b9b'
 	},
 	{
 		level: 3,
 		label: 'Ban on some regions',
 		description: 'Arrivals from some regions are banned',
-		color: '#c51b8a'
+		color: '#ad0a81'
 	},
 	{
 		level: 4,
 		label: 'Total closure',
 		description: 'Arrivals from all regions banned, or the border closed completely',
-		color: '#7a0177'
+		color: '#49006a'
 	}
 ];
 

@@ -17,7 +17,7 @@ export function changesAfter(db: Db, after: number, limit: number): ChangeRecord
 		.prepare(
 			`SELECT c.seq, c.at, c.layer, c.iso3, c.period, c.old, c.new,
 				r.feed AS source
-			FROM change_log c LEFT JOIN ingest_run r ON r.id = c.run_id
+			FROM change_log c LEFT JOIN ingest_runs r ON r.id = c.run_id
 			WHERE c.seq > ? ORDER BY c.seq LIMIT ?`
 		)
 		.all(after, limit) as ChangeRecord[];

@@ -36,7 +36,7 @@ export const MIGRATIONS: readonly Migration[] = [
 					iso3 TEXT NOT NULL REFERENCES country(iso3)
 				) STRICT;
 
-				CREATE TABLE ingest_run (
+				CREATE TABLE ingest_runs (
 					id INTEGER PRIMARY KEY,
 					feed TEXT NOT NULL,
 					source TEXT NOT NULL,
@@ -61,7 +61,7 @@ export const MIGRATIONS: readonly Migration[] = [
 					period TEXT NOT NULL,
 					old ANY,
 					new ANY,
-					run_id INTEGER REFERENCES ingest_run(id)
+					run_id INTEGER REFERENCES ingest_runs(id)
 				) STRICT;
 				CREATE INDEX change_log_layer ON change_log(layer, seq);
 

@@ -65,7 +65,7 @@ export function runIngest<T>(
 		const runId = Number(
 			db
 				.prepare(
-					`INSERT INTO ingest_run (feed, source, sha256, rows_read, started_at, outcome)
+					`INSERT INTO ingest_runs (feed, source, sha256, rows_read, started_at, outcome)
 					VALUES (?, ?, ?, ?, ?, 'running')`
 				)
 				.run(feed.name, input.source, sha256, parsed.rowsRead, at).lastInsertRowid
@@ -88,7 +88,7 @@ export function runIngest<T>(
 			parsed.value
 		);
 		db.prepare(
-			`UPDATE ingest_run SET rows_changed = ?, first_seq = ?, last_seq = ?, finished_at = ?,
+			`UPDATE ingest_runs SET rows_changed = ?, first_seq = ?, last_seq = ?, finished_at = ?,
 				outcome = ? WHERE id = ?`
 		).run(
 			summary.rowsChanged,
