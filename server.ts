@@ -26,7 +26,7 @@ for (const summary of seedIfEmpty(ctx.db, `${root}data`)) {
 }
 
 const server = createServer((req, res) => handler(req, res));
-const io = attachLive(server, ctx);
+const live = attachLive(server, ctx);
 
 server.listen(ctx.config.port, ctx.config.host, () => {
 	const address = server.address();
@@ -42,7 +42,7 @@ function shutdown(signal: string) {
 	console.log(`${signal}: closing`);
 	// Force the exit if open connections keep the server from closing in time.
 	setTimeout(() => process.exit(1), 10_000).unref();
-	io.close();
+	void live.close();
 	server.close(() => {
 		closeServerContext();
 		process.exit(0);

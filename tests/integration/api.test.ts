@@ -166,7 +166,7 @@ describe('the API on a server seeded from the bundled snapshot', () => {
 		expect(changes.map((c: { seq: number }) => c.seq)).toEqual([11, 12, 13]);
 		expect(changes[0]).toMatchObject({ layer: 'border-status', source: 'oxcgrt-c8', old: null });
 		const csv = await (await get('/api/changes?after=0&limit=2&format=csv')).text();
-		expect(csv.split('\r\n')[0]).toBe('seq,at,layer,iso3,period,old,new,source');
+		expect(csv.split('\r\n')[0]).toBe('seq,at,layer,iso3,period,old,new,source,note,sourceUrl');
 	});
 
 	it('lets no page be framed, and sends no-sniff', async () => {

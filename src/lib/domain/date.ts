@@ -39,3 +39,7 @@ export function formatDayLong(day: string, locale = 'en-GB'): string {
 		timeZone: 'UTC'
 	});
 }
+
+export function todayUtc(now: Date = new Date()): string {
+	return now.toISOString().slice(0, 10);
+}

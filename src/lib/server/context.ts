@@ -4,6 +4,8 @@ import { openDatabase, type Db } from './db/open.ts';
 export interface ServerContext {
 	config: Config;
 	db: Db;
+	/** Set while a live server runs in this process: told about this process's own writes. */
+	live?: { poke(): void };
 }
 
 // The production entry (loaded by tsx) and the SvelteKit bundle each get their own copy

@@ -4,16 +4,46 @@ import type {
 	Level,
 	LevelRun
 } from '../../domain/borderStatus.ts';
-import { addDays, daysBetween } from '../../domain/date.ts';
+import { addDays, daysBetween, todayUtc } from '../../domain/date.ts';
+import { effectiveRuns, type CuratedLevel } from '../../domain/effectiveRuns.ts';
 import type { Db } from './open.ts';
 
-/** The daily values of one country, day → level. */
+/** The feed's daily values of one country, day → level. */
 export function readCountryDays(db: Db, iso3: string): Map<string, number> {
 	const rows = db
 		.prepare('SELECT day, level FROM border_status_day WHERE iso3 = ?')
 		.raw()
 		.all(iso3) as [string, number][];
 	return new Map(rows);
+}
+
+export interface Restriction {
+	iso3: string;
+	effectiveFrom: string;
+	level: Level;
+	note: string | null;
+	sourceUrl: string | null;
+}
+
+export function readRestrictions(db: Db, iso3: string): Restriction[] {
+	return db
+		.prepare(
+			`SELECT iso3, effective_from AS effectiveFrom, level, note, source_url AS sourceUrl
+			FROM restriction WHERE iso3 = ? ORDER BY effective_from`
+		)
+		.all(iso3) as Restriction[];
+}
+
+/** The level readers see for one country on one day (curated restrictions win). */
+export function effectiveLevel(db: Db, iso3: string, day: string): Level | null {
+	const level = db
+		.prepare(
+			`SELECT level FROM border_status_run
+			WHERE iso3 = @iso3 AND from_day <= @day AND (to_day IS NULL OR to_day >= @day)`
+		)
+		.pluck()
+		.get({ iso3, day }) as Level | undefined;
+	return level ?? null;
 }
 
 /** Prepared writers for one transaction. */
@@ -27,27 +57,27 @@ export function borderStatusWriter(db: Db) {
 	const days = db
 		.prepare('SELECT day, level FROM border_status_day WHERE iso3 = ? ORDER BY day')
 		.raw();
+	const curatedStmt = db.prepare(
+		'SELECT effective_from AS effectiveFrom, level FROM restriction WHERE iso3 = ? ORDER BY effective_from'
+	);
+	const curated = (iso3: string) => curatedStmt.all(iso3) as CuratedLevel[];
 	const insertRun = db.prepare(
 		'INSERT INTO border_status_run (iso3, from_day, to_day, level) VALUES (?, ?, ?, ?)'
 	);
 	return {
-		set(iso3: string, day: string, level: number | null) {
+		setFeedValue(iso3: string, day: string, level: number | null) {
 			if (level === null) remove.run(iso3, day);
 			else upsert.run(iso3, day, level);
 		},
-		/** Recomputes the derived runs of one country from its daily values. */
+		/** The day from which this country's restrictions override the feed, if any. */
+		overriddenFrom(iso3: string): string | null {
+			return curated(iso3)[0]?.effectiveFrom ?? null;
+		},
+		/** Recomputes the derived runs of one country from its feed values and restrictions. */
 		rebuildRuns(iso3: string) {
 			clearRuns.run(iso3);
-			let run: { from: string; to: string; level: number } | null = null;
-			for (const [day, level] of days.all(iso3) as [string, number][]) {
-				if (run && run.level === level && addDays(run.to, 1) === day) {
-					run.to = day;
-					continue;
-				}
-				if (run) insertRun.run(iso3, run.from, run.to, run.level);
-				run = { from: day, to: day, level };
-			}
-			if (run) insertRun.run(iso3, run.from, run.to, run.level);
+			const runs = effectiveRuns(days.all(iso3) as [string, number][], curated(iso3));
+			for (const run of runs) insertRun.run(iso3, run.from, run.to, run.level);
 		}
 	};
 }
@@ -57,11 +87,24 @@ export interface DataRange {
 	last: string;
 }
 
-export function borderStatusRange(db: Db): DataRange | null {
+/**
+ * First and last day with data. A restriction that holds on makes the range run to today
+ * (or to its effective day, if that is later).
+ */
+export function borderStatusRange(db: Db, today = todayUtc()): DataRange | null {
 	const row = db
-		.prepare('SELECT min(from_day) AS first, max(to_day) AS last FROM border_status_run')
-		.get() as { first: string | null; last: string | null };
-	return row.first && row.last ? { first: row.first, last: row.last } : null;
+		.prepare(
+			`SELECT min(from_day) AS first, max(to_day) AS closedLast,
+				max(CASE WHEN to_day IS NULL THEN max(from_day, @today) END) AS openLast
+			FROM border_status_run`
+		)
+		.get({ today }) as { first: string | null; closedLast: string | null; openLast: string | null };
+	if (!row.first) return null;
+	const last = [row.closedLast, row.openLast]
+		.filter((d): d is string => d !== null)
+		.sort()
+		.at(-1)!;
+	return { first: row.first, last };
 }
 
 /** Every country in the reference table with its level on `day` (null = no data). */
@@ -70,7 +113,8 @@ export function borderStatusOn(db: Db, day: string): BorderStatusEntry[] {
 		.prepare(
 			`SELECT c.iso3, c.name, r.level, r.from_day AS since
 			FROM country c
-			LEFT JOIN border_status_run r ON r.iso3 = c.iso3 AND r.from_day <= @day AND r.to_day >= @day
+			LEFT JOIN border_status_run r ON r.iso3 = c.iso3 AND r.from_day <= @day
+				AND (r.to_day IS NULL OR r.to_day >= @day)
 			ORDER BY c.name`
 		)
 		.all({ day }) as BorderStatusEntry[];
@@ -81,12 +125,13 @@ export function borderStatusOn(db: Db, day: string): BorderStatusEntry[] {
  * inside the range are runs with level null, so a reader sees gaps rather than guesses.
  */
 export function borderStatusHistory(db: Db, iso3: string, range: DataRange | null): LevelRun[] {
+	if (!range) return [];
 	const runs = db
 		.prepare(
-			'SELECT from_day AS "from", to_day AS "to", level FROM border_status_run WHERE iso3 = ? ORDER BY from_day'
+			`SELECT from_day AS "from", coalesce(to_day, @last) AS "to", level
+			FROM border_status_run WHERE iso3 = @iso3 ORDER BY from_day`
 		)
-		.all(iso3) as { from: string; to: string; level: Level }[];
-	if (!range) return runs;
+		.all({ iso3, last: range.last }) as { from: string; to: string; level: Level }[];
 	const history: LevelRun[] = [];
 	let next = range.first;
 	for (const run of runs) {
@@ -98,14 +143,17 @@ export function borderStatusHistory(db: Db, iso3: string, range: DataRange | nul
 	return history;
 }
 
-export function borderStatusSeries(db: Db): BorderStatusSeries | null {
-	const range = borderStatusRange(db);
+export function borderStatusSeries(db: Db, today = todayUtc()): BorderStatusSeries | null {
+	const range = borderStatusRange(db, today);
 	if (!range) return null;
 	const series: BorderStatusSeries = { ...range, runs: {} };
 	const rows = db
-		.prepare('SELECT iso3, from_day, to_day, level FROM border_status_run ORDER BY iso3, from_day')
+		.prepare(
+			`SELECT iso3, from_day, coalesce(to_day, ?), level FROM border_status_run
+			ORDER BY iso3, from_day`
+		)
 		.raw()
-		.all() as [string, string, string, Level][];
+		.all(range.last) as [string, string, string, Level][];
 	for (const [iso3, from, to, level] of rows) {
 		(series.runs[iso3] ??= []).push([
 			daysBetween(range.first, from),

@@ -8,15 +8,18 @@ export interface ChangeRecord {
 	period: string;
 	old: number | null;
 	new: number | null;
-	/** The feed that made the change, e.g. "oxcgrt-c8". */
+	/** The feed that made the change, e.g. "oxcgrt-c8", or "restrictions" for editors. */
 	source: string | null;
+	/** An editor's note and source URL, for curated changes. */
+	note: string | null;
+	sourceUrl: string | null;
 }
 
 export function changesAfter(db: Db, after: number, limit: number): ChangeRecord[] {
 	return db
 		.prepare(
 			`SELECT c.seq, c.at, c.layer, c.iso3, c.period, c.old, c.new,
-				r.feed AS source
+				r.feed AS source, c.note, c.source_url AS sourceUrl
 			FROM change_log c LEFT JOIN ingest_runs r ON r.id = c.run_id
 			WHERE c.seq > ? ORDER BY c.seq LIMIT ?`
 		)

@@ -100,6 +100,45 @@ export const MIGRATIONS: readonly Migration[] = [
 			const insertAlias = db.prepare('INSERT INTO country_alias (alias, iso3) VALUES (?, ?)');
 			for (const [alias, iso3] of Object.entries(COUNTRY_ALIASES)) insertAlias.run(alias, iso3);
 		}
+	},
+	{
+		version: 3,
+		name: 'curated restrictions; open-ended runs',
+		up(db) {
+			db.exec(`
+				-- Editors' current restrictions: a level that holds from effective_from until the
+				-- country's next restriction, overriding feed values for those days.
+				CREATE TABLE restriction (
+					iso3 TEXT NOT NULL REFERENCES country(iso3),
+					effective_from TEXT NOT NULL,
+					level INTEGER NOT NULL CHECK (level BETWEEN 0 AND 4),
+					note TEXT,
+					source_url TEXT,
+					recorded_at TEXT NOT NULL,
+					run_id INTEGER NOT NULL REFERENCES ingest_runs(id),
+					PRIMARY KEY (iso3, effective_from)
+				) STRICT;
+				CREATE INDEX restriction_by_run ON restriction(run_id);
+
+				-- to_day NULL: the run holds on (a curated level with no later change).
+				CREATE TABLE border_status_run_v3 (
+					iso3 TEXT NOT NULL REFERENCES country(iso3),
+					from_day TEXT NOT NULL,
+					to_day TEXT,
+					level INTEGER NOT NULL,
+					PRIMARY KEY (iso3, from_day)
+				) STRICT, WITHOUT ROWID;
+				INSERT INTO border_status_run_v3 SELECT * FROM border_status_run;
+				DROP TABLE border_status_run;
+				ALTER TABLE border_status_run_v3 RENAME TO border_status_run;
+				CREATE INDEX border_status_run_by_day ON border_status_run(from_day, to_day);
+
+				-- A curated change carries its editor's note and source with it, so the history
+				-- keeps them even after the restriction is revised.
+				ALTER TABLE change_log ADD COLUMN note TEXT;
+				ALTER TABLE change_log ADD COLUMN source_url TEXT;
+			`);
+		}
 	}
 ];
 

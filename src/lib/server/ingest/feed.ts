@@ -13,7 +13,8 @@ export interface ApplyContext {
 		iso3: string,
 		period: string,
 		old: number | null,
-		next: number | null
+		next: number | null,
+		detail?: { note: string | null; sourceUrl: string | null }
 	): void;
 }
 

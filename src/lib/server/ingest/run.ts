@@ -38,7 +38,6 @@ export function runIngest<T>(
 	input: IngestInput,
 	options: { dryRun?: boolean } = {}
 ): IngestSummary {
-	const dryRun = options.dryRun ?? false;
 	const parsed = feed.parse(input.text, {
 		file: input.source,
 		resolveCountry: countryResolver(db)
@@ -47,10 +46,29 @@ export function runIngest<T>(
 		throw new IngestRefusedError(parsed.problems.items, parsed.problems.total);
 	}
 	const sha256 = createHash('sha256').update(input.text).digest('hex');
+	return commitRun(db, feed, parsed.value, {
+		source: input.source,
+		sha256,
+		rowsRead: parsed.rowsRead,
+		dryRun: options.dryRun
+	});
+}
+
+/**
+ * Writes an already validated value through its feed in one IMMEDIATE transaction, with
+ * the run record and one change_log row per changed value. Editors' API writes come here too.
+ */
+export function commitRun<T>(
+	db: Db,
+	feed: Feed<T>,
+	value: T,
+	run: { source: string; sha256: string; rowsRead: number; dryRun?: boolean }
+): IngestSummary {
+	const dryRun = run.dryRun ?? false;
 	const summary: IngestSummary = {
 		feed: feed.name,
-		source: input.source,
-		rowsRead: parsed.rowsRead,
+		source: run.source,
+		rowsRead: run.rowsRead,
 		rowsChanged: 0,
 		rejected: 0,
 		seq: 0,
@@ -59,7 +77,8 @@ export function runIngest<T>(
 	};
 	const at = new Date().toISOString();
 	const insertChange = db.prepare(
-		`INSERT INTO change_log (at, layer, iso3, period, old, new, run_id) VALUES (?, ?, ?, ?, ?, ?, ?)`
+		`INSERT INTO change_log (at, layer, iso3, period, old, new, run_id, note, source_url)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	);
 	const write = db.transaction(() => {
 		const runId = Number(
@@ -68,7 +87,7 @@ export function runIngest<T>(
 					`INSERT INTO ingest_runs (feed, source, sha256, rows_read, started_at, outcome)
 					VALUES (?, ?, ?, ?, ?, 'running')`
 				)
-				.run(feed.name, input.source, sha256, parsed.rowsRead, at).lastInsertRowid
+				.run(feed.name, run.source, run.sha256, run.rowsRead, at).lastInsertRowid
 		);
 		let firstSeq: number | null = null;
 		let lastChangeSeq: number | null = null;
@@ -76,16 +95,26 @@ export function runIngest<T>(
 			{
 				db,
 				runId,
-				recordChange(layer, iso3, period, old, next) {
+				recordChange(layer, iso3, period, old, next, detail) {
 					const seq = Number(
-						insertChange.run(at, layer, iso3, period, old, next, runId).lastInsertRowid
+						insertChange.run(
+							at,
+							layer,
+							iso3,
+							period,
+							old,
+							next,
+							runId,
+							detail?.note ?? null,
+							detail?.sourceUrl ?? null
+						).lastInsertRowid
 					);
 					firstSeq ??= seq;
 					lastChangeSeq = seq;
 					summary.rowsChanged++;
 				}
 			},
-			parsed.value
+			value
 		);
 		db.prepare(
 			`UPDATE ingest_runs SET rows_changed = ?, first_seq = ?, last_seq = ?, finished_at = ?,

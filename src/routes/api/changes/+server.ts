@@ -16,7 +16,18 @@ export function GET({ url }) {
 		const changes = changesAfter(serverContext().db, query.after, query.limit);
 		if (query.format === 'csv') {
 			return csvResponse(
-				toCsv(changes, ['seq', 'at', 'layer', 'iso3', 'period', 'old', 'new', 'source']),
+				toCsv(changes, [
+					'seq',
+					'at',
+					'layer',
+					'iso3',
+					'period',
+					'old',
+					'new',
+					'source',
+					'note',
+					'sourceUrl'
+				]),
 				'changes.csv'
 			);
 		}

@@ -1,7 +1,9 @@
 import type { Feed } from '../feed.ts';
 import { oxcgrtC8Feed } from './oxcgrtC8Feed.ts';
+import { restrictionsFeed } from './restrictions.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each feed has its own parsed shape
 export const FEEDS: Readonly<Record<string, Feed<any>>> = {
-	[oxcgrtC8Feed.name]: oxcgrtC8Feed
+	[oxcgrtC8Feed.name]: oxcgrtC8Feed,
+	[restrictionsFeed.name]: restrictionsFeed
 };

@@ -11,13 +11,17 @@ export const oxcgrtC8Feed: Feed<C8Table> = {
 		const writer = borderStatusWriter(db);
 		for (const row of table.rows) {
 			const stored = readCountryDays(db, row.iso3);
+			// Days an editor's restriction overrides change in storage but not for readers.
+			const overriddenFrom = writer.overriddenFrom(row.iso3);
 			let changed = false;
 			row.levels.forEach((level, i) => {
 				const day = table.days[i]!;
 				const old = stored.get(day) ?? null;
 				if (old === level) return;
-				writer.set(row.iso3, day, level);
-				recordChange(LAYER_BORDER_STATUS, row.iso3, day, old, level);
+				writer.setFeedValue(row.iso3, day, level);
+				if (overriddenFrom === null || day < overriddenFrom) {
+					recordChange(LAYER_BORDER_STATUS, row.iso3, day, old, level);
+				}
 				changed = true;
 			});
 			if (changed) writer.rebuildRuns(row.iso3);

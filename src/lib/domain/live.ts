@@ -1,0 +1,44 @@
+/** The Socket.IO `/live` protocol, shared by server and client. */
+
+export const LIVE_NAMESPACE = '/live';
+export const LIVE_LAYERS = ['border-status', 'remittances', 'corridors'] as const;
+export type LiveLayer = (typeof LIVE_LAYERS)[number];
+
+export interface ChangeItem {
+	seq: number;
+	layer: string;
+	iso3: string;
+	/** A day `YYYY-MM-DD`, a year, or an ISO 8601 interval `from/to` (`from/..` = holds on). */
+	period: string;
+	old: number | null;
+	new: number | null;
+}
+
+/**
+ * One committed run (ingest or API write). `after` is the seq of the commit before it, so a
+ * client that holds `after` can apply it and one that does not has missed something.
+ * A commit on layers the client did not subscribe to still arrives, with no items, so seqs
+ * stay continuous. A very large commit sends `reload` instead of `items`.
+ */
+export interface ChangesEvent {
+	seq: number;
+	after: number;
+	items?: ChangeItem[];
+	reload?: string[];
+}
+
+export interface SubscribeRequest {
+	layers: string[];
+	/** Replay every change with a greater seq first (from the database). */
+	after?: number;
+}
+
+export type SubscribeAck = { ok: true; seq: number } | { ok: false; error: string };
+
+export interface LiveServerToClient {
+	changes(event: ChangesEvent): void;
+}
+
+export interface LiveClientToServer {
+	subscribe(request: SubscribeRequest, ack?: (result: SubscribeAck) => void): void;
+}

@@ -1,0 +1,50 @@
+import { io as connect, type Socket } from 'socket.io-client';
+import type {
+	ChangesEvent,
+	LiveClientToServer,
+	LiveServerToClient,
+	SubscribeAck
+} from '../../src/lib/domain/live.ts';
+
+export type LiveClient = Socket<LiveServerToClient, LiveClientToServer> & {
+	events: ChangesEvent[];
+	/** Resolves once `n` events (in total) have arrived. */
+	waitForEvents(n: number, timeoutMs?: number): Promise<ChangesEvent[]>;
+};
+
+/** A real socket.io-client on `/live` that records every `changes` event. */
+export function liveClient(url: string, transports: string[] = ['websocket']): LiveClient {
+	const socket = connect(`${url}/live`, {
+		transports,
+		forceNew: true,
+		reconnection: false
+	}) as LiveClient;
+	socket.events = [];
+	const waiters: (() => void)[] = [];
+	socket.on('changes', (event) => {
+		socket.events.push(event);
+		for (const w of waiters.splice(0)) w();
+	});
+	socket.waitForEvents = (n, timeoutMs = 5000) =>
+		new Promise((resolve, reject) => {
+			const timer = setTimeout(
+				() => reject(new Error(`expected ${n} events, got ${socket.events.length}`)),
+				timeoutMs
+			);
+			const check = () => {
+				if (socket.events.length >= n) {
+					clearTimeout(timer);
+					resolve(socket.events);
+				} else waiters.push(check);
+			};
+			check();
+		});
+	return socket;
+}
+
+export function subscribe(
+	socket: LiveClient,
+	request: { layers: string[]; after?: number }
+): Promise<SubscribeAck> {
+	return new Promise((resolve) => socket.emit('subscribe', request, resolve));
+}
