@@ -282,7 +282,7 @@ describe('POST /api/restrictions', () => {
 		// A form post is refused either by SvelteKit's CSRF guard (403) or by the endpoint (415).
 		const form = await post('iso3=FRA', TOKEN, 'application/x-www-form-urlencoded');
 		expect([403, 415]).toContain(form.status);
-		expect((await post('{}', TOKEN, 'text/plain')).status).toBe(415);
+		expect((await post('{}', TOKEN, 'application/xml')).status).toBe(415);
 	});
 
 	it('holds the level from effective_from until the next restriction, over feed values', async () => {
