@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { closeServerContext, serverContext } from './src/lib/server/context.ts';
+import { startConfiguredFeeds } from './src/lib/server/ingest/schedule.ts';
 import { attachLive } from './src/lib/server/live/socket.ts';
 import { seedIfEmpty } from './src/lib/server/seed.ts';
 
@@ -24,6 +25,8 @@ const ctx = serverContext();
 for (const summary of seedIfEmpty(ctx.db, `${root}data`)) {
 	console.log(`seeded ${summary.feed}: ${summary.rowsChanged} values from ${summary.source}`);
 }
+// Feeds polled in this process (FEEDS_CONFIG); an invalid file stops the start here.
+const feeds = startConfiguredFeeds(ctx, process.env.FEEDS_CONFIG);
 
 const server = createServer((req, res) => handler(req, res));
 const live = attachLive(server, ctx);
@@ -42,6 +45,7 @@ function shutdown(signal: string) {
 	console.log(`${signal}: closing`);
 	// Force the exit if open connections keep the server from closing in time.
 	setTimeout(() => process.exit(1), 10_000).unref();
+	void feeds.stop();
 	void live.close();
 	server.close(() => {
 		closeServerContext();

@@ -1,18 +1,24 @@
 /**
- * npm run ingest -- <feed> [--file PATH | --url URL] [--db PATH] [--dry-run]
+ * npm run ingest -- <feed> [--file PATH | --url URL [--every INTERVAL]] [--db PATH] [--dry-run]
  *
  * Problems go to stderr as `file:line: field: reason`; the JSON summary is the last line
  * on stdout. Exit 0 on success, 1 when the input was refused, 2 on a usage error.
+ *
+ * With --every (1h, 15m, 30s, 1d), polls the URL until SIGINT/SIGTERM with conditional
+ * requests, ingests only new content and prints one JSON summary line per poll. Refused
+ * inputs and network errors are reported on stderr and polling goes on; exit 0 when stopped.
  */
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { openDatabase } from '../src/lib/server/db/open.ts';
 import { FEEDS } from '../src/lib/server/ingest/feeds/index.ts';
-import { formatProblem, IngestRefusedError } from '../src/lib/server/ingest/problem.ts';
+import { IngestRefusedError } from '../src/lib/server/ingest/problem.ts';
 import { lastSeq, runIngest } from '../src/lib/server/ingest/run.ts';
+import { FeedPoller, parseInterval, refusalLines } from '../src/lib/server/ingest/schedule.ts';
 import { readSource } from '../src/lib/server/ingest/source.ts';
 
 const usage = `usage: npm run ingest -- <feed> (--file PATH | --url URL) [--db PATH] [--dry-run]
+       npm run ingest -- <feed> --url URL --every INTERVAL [--db PATH]   (INTERVAL: 1d, 1h, 15m, 30s)
 feeds: ${Object.keys(FEEDS).join(', ')}`;
 
 async function main(): Promise<number> {
@@ -23,6 +29,7 @@ async function main(): Promise<number> {
 			options: {
 				file: { type: 'string' },
 				url: { type: 'string' },
+				every: { type: 'string' },
 				db: { type: 'string' },
 				'dry-run': { type: 'boolean', default: false },
 				help: { type: 'boolean', short: 'h' }
@@ -43,6 +50,24 @@ async function main(): Promise<number> {
 		return 2;
 	}
 	const dbPath = resolve(values.db ?? process.env.DATABASE_PATH ?? 'data/crossings.db');
+	if (values.every !== undefined) {
+		if (!values.url || values['dry-run']) {
+			console.error(`--every polls a --url and cannot be a --dry-run\n${usage}`);
+			return 2;
+		}
+		let intervalMs: number;
+		try {
+			intervalMs = parseInterval(values.every);
+		} catch (err) {
+			console.error(`--every: ${(err as Error).message}\n${usage}`);
+			return 2;
+		}
+		if (!/^https?:$/.test(URL.parse(values.url)?.protocol ?? '')) {
+			console.error(`--url: "${values.url}" is not an http(s) URL\n${usage}`);
+			return 2;
+		}
+		return poll(feed, values.url, intervalMs, dbPath);
+	}
 	const input = await readSource({ file: values.file, url: values.url });
 	const db = openDatabase(dbPath);
 	try {
@@ -51,11 +76,7 @@ async function main(): Promise<number> {
 		return 0;
 	} catch (err) {
 		if (!(err instanceof IngestRefusedError)) throw err;
-		for (const p of err.problems) console.error(formatProblem(p));
-		if (err.total > err.problems.length) {
-			console.error(`… and ${err.total - err.problems.length} more problems`);
-		}
-		console.error(`${input.source}: refused, database unchanged`);
+		for (const line of refusalLines(err, input.source)) console.error(line);
 		console.log(
 			JSON.stringify({
 				feed: feed.name,
@@ -72,6 +93,27 @@ async function main(): Promise<number> {
 	} finally {
 		db.close();
 	}
+}
+
+/** Polls until SIGINT/SIGTERM, then stops between polls and closes the database. */
+async function poll(
+	feed: (typeof FEEDS)[string],
+	url: string,
+	intervalMs: number,
+	dbPath: string
+): Promise<number> {
+	const db = openDatabase(dbPath);
+	const poller = new FeedPoller({ db, feed, url, intervalMs });
+	const stopped = new Promise<string>((resolve) => {
+		process.once('SIGTERM', () => resolve('SIGTERM'));
+		process.once('SIGINT', () => resolve('SIGINT'));
+	});
+	poller.start();
+	const signal = await stopped;
+	await poller.stop();
+	db.close();
+	console.error(`${signal}: stopped polling ${url}`);
+	return 0;
 }
 
 main().then(

@@ -1,8 +1,7 @@
-import { PNG } from 'pngjs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LEVELS } from '../../src/lib/domain/borderStatus.ts';
 import { launchChromium, screenshotPath } from '../support/browser.ts';
+import { shareOfLevels } from '../support/pixels.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 
 let server: RunningServer;
@@ -33,27 +32,7 @@ const waitForTime = (day: string) =>
 		timeout: 30_000
 	});
 
-/** Share of the map canvas painted in a level's colour, read from a real screenshot. */
-async function shareOfLevel(name: string): Promise<number[]> {
-	const png = PNG.sync.read(
-		await map()
-			.locator('canvas')
-			.screenshot({ path: screenshotPath(name) })
-	);
-	const targets = LEVELS.map((l) => [1, 3, 5].map((i) => parseInt(l.color.slice(i, i + 2), 16)));
-	const counts = targets.map(() => 0);
-	for (let p = 0; p < png.data.length; p += 4) {
-		targets.forEach(([r, g, b], i) => {
-			const d =
-				Math.abs(png.data[p]! - r!) +
-				Math.abs(png.data[p + 1]! - g!) +
-				Math.abs(png.data[p + 2]! - b!);
-			if (d <= 12) counts[i]!++;
-		});
-	}
-	const total = png.width * png.height;
-	return counts.map((c) => c / total);
-}
+const shareOfLevel = (name: string) => shareOfLevels(page, name);
 
 describe('the border-status map in Chromium', () => {
 	it('draws the latest day with a legend naming each level', async () => {

@@ -96,7 +96,10 @@ describe('live updates over Socket.IO /live', () => {
 							iso3: 'FRA',
 							period: '2021-06-20/..',
 							old: expect.any(Number),
-							new: 4
+							new: 4,
+							source: 'restrictions',
+							note: 'Test closure',
+							sourceUrl: 'https://example.org/fra'
 						}
 					]
 				}
@@ -198,7 +201,8 @@ describe('live updates over Socket.IO /live', () => {
 				iso3: 'JPN',
 				period: '2020-05-01',
 				old: expect.any(Number),
-				new: 0
+				new: 0,
+				source: 'oxcgrt-c8'
 			}
 		]);
 		await settle();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BorderStatusSeries } from '../../src/lib/domain/borderStatus.ts';
 import {
+	applyBorderStatusChange,
 	changesPerDay,
 	dayAt,
 	dayCount,
@@ -56,5 +57,48 @@ describe('reading the all-countries series', () => {
 		expect(resolveTime(series, '2030-01-01')).toBe(9);
 		expect(resolveTime(series, '2020')).toBe(9);
 		expect(dayAt(series, 3)).toBe('2020-03-04');
+	});
+});
+
+describe('applying live changes to the series', () => {
+	it('changes one day, splitting a run', () => {
+		const next = applyBorderStatusChange(series, { iso3: 'ITA', period: '2020-03-05', new: 1 })!;
+		expect(next.runs.ITA).toEqual([
+			[0, 2, 0],
+			[3, 3, 3],
+			[4, 4, 1],
+			[5, 5, 3],
+			[6, 9, 4]
+		]);
+		expect(series.runs.ITA).toHaveLength(3); // the old series is untouched
+		expect(next.runs.FRA).toBe(series.runs.FRA);
+	});
+
+	it('applies an interval that holds on, merging equal neighbours', () => {
+		const change = { iso3: 'FRA', period: '2020-03-05/..', new: 1 };
+		const next = applyBorderStatusChange(series, change, '2020-03-10')!;
+		expect(next.runs.FRA).toEqual([[0, 9, 1]]);
+		// Read on a later day, the same change reaches past the series: refetch.
+		expect(applyBorderStatusChange(series, change, '2020-03-11')).toBeNull();
+	});
+
+	it('adds a new country and removes data', () => {
+		const added = applyBorderStatusChange(series, { iso3: 'COM', period: '2020-03-02', new: 2 })!;
+		expect(added.runs.COM).toEqual([[1, 1, 2]]);
+		const removed = applyBorderStatusChange(added, {
+			iso3: 'COM',
+			period: '2020-03-02',
+			new: null
+		})!;
+		expect(removed.runs.COM).toBeUndefined();
+	});
+
+	it('asks for a refetch when the change falls outside the series', () => {
+		expect(
+			applyBorderStatusChange(series, { iso3: 'ITA', period: '2020-03-11', new: 1 })
+		).toBeNull();
+		expect(
+			applyBorderStatusChange(series, { iso3: 'ITA', period: '2020-03-05/2020-03-12', new: 1 })
+		).toBeNull();
 	});
 });

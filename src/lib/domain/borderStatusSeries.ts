@@ -1,6 +1,6 @@
 /** Reading the compact all-countries series on the client, without requests. */
-import type { BorderStatusSeries, Level } from './borderStatus.ts';
-import { addDays, daysBetween } from './date.ts';
+import { isLevel, type BorderStatusSeries, type Level } from './borderStatus.ts';
+import { addDays, daysBetween, todayUtc } from './date.ts';
 
 export function dayCount(series: BorderStatusSeries): number {
 	return daysBetween(series.first, series.last) + 1;
@@ -68,4 +68,44 @@ export function resolveTime(series: BorderStatusSeries, time: string): number {
 	if (/^\d{4}-\d{2}-\d{2}$/.test(time)) return indexOfDay(series, time);
 	if (/^\d{4}$/.test(time)) return indexOfDay(series, `${time}-12-31`);
 	return dayCount(series) - 1;
+}
+
+/**
+ * Applies one live change to the series in place of a refetch. Returns the new series, or
+ * null when the change reaches outside the series' days (the range itself changed), in
+ * which case the caller refetches the snapshot.
+ */
+export function applyBorderStatusChange(
+	series: BorderStatusSeries,
+	change: { iso3: string; period: string; new: number | null },
+	today = todayUtc()
+): BorderStatusSeries | null {
+	const [from, rawTo] = change.period.split('/') as [string, string | undefined];
+	// A level that holds on reaches today: past the series' end, the range itself grows.
+	const to =
+		rawTo === undefined
+			? from
+			: rawTo === '..'
+				? today > series.last
+					? today
+					: series.last
+				: rawTo;
+	if (from < series.first || to > series.last || from > to) return null;
+	if (change.new !== null && !isLevel(change.new)) return null;
+	const n = dayCount(series);
+	// Expand the country's runs to days, overwrite the changed days, and compress again.
+	const days = new Array<Level | null>(n).fill(null);
+	for (const [a, b, level] of series.runs[change.iso3] ?? []) days.fill(level, a, b + 1);
+	days.fill(change.new as Level | null, indexOfDay(series, from), indexOfDay(series, to) + 1);
+	const runs: [number, number, Level][] = [];
+	days.forEach((level, i) => {
+		if (level === null) return;
+		const last = runs.at(-1);
+		if (last && last[2] === level && last[1] === i - 1) last[1] = i;
+		else runs.push([i, i, level]);
+	});
+	const next = { ...series, runs: { ...series.runs } };
+	if (runs.length > 0) next.runs[change.iso3] = runs;
+	else delete next.runs[change.iso3];
+	return next;
 }

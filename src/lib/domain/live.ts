@@ -12,6 +12,11 @@ export interface ChangeItem {
 	period: string;
 	old: number | null;
 	new: number | null;
+	/** The feed that committed it ("restrictions" for editors). */
+	source: string;
+	/** An editor's note and source, when there is one. */
+	note?: string;
+	sourceUrl?: string;
 }
 
 /**

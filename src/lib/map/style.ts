@@ -71,6 +71,18 @@ export function countryMapStyle(countries: CountryFeatures): StyleSpecification 
 				}
 			},
 			{
+				// Live changes: a ring that fades (feature-state `pulse` runs 1 → 0).
+				id: 'country-pulse',
+				type: 'line',
+				source: COUNTRY_SOURCE,
+				filter: notAntarctica,
+				paint: {
+					'line-color': '#f2a900',
+					'line-width': ['*', ['coalesce', ['feature-state', 'pulse'], 0], 5],
+					'line-opacity': ['coalesce', ['feature-state', 'pulse'], 0]
+				}
+			},
+			{
 				id: 'country-selected',
 				type: 'line',
 				source: COUNTRY_SOURCE,

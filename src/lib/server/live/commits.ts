@@ -25,16 +25,26 @@ export function readCommits(db: Db, after: number, upTo: number, maxItems: numbe
 		)
 		.all(after, upTo) as { first: number; last: number; n: number; layers: string }[];
 	const itemsBetween = db.prepare(
-		`SELECT seq, layer, iso3, period, old, new FROM change_log
-		WHERE seq BETWEEN ? AND ? ORDER BY seq`
+		`SELECT c.seq, c.layer, c.iso3, c.period, c.old, c.new, r.feed AS source,
+			c.note, c.source_url AS sourceUrl
+		FROM change_log c JOIN ingest_runs r ON r.id = c.run_id
+		WHERE c.seq BETWEEN ? AND ? ORDER BY c.seq`
 	);
+	// Notes are rare: leave the keys out rather than send nulls to every client.
+	const toItem = (row: ChangeItem & { note: string | null; sourceUrl: string | null }) => {
+		const { note, sourceUrl, ...item } = row;
+		return { ...item, ...(note ? { note } : {}), ...(sourceUrl ? { sourceUrl } : {}) };
+	};
 	let previous = after;
 	return groups.map((g) => {
 		const commit: Commit = {
 			after: previous,
 			seq: g.last,
 			layers: g.layers.split(','),
-			items: g.n > maxItems ? null : (itemsBetween.all(g.first, g.last) as ChangeItem[])
+			items:
+				g.n > maxItems
+					? null
+					: (itemsBetween.all(g.first, g.last) as Parameters<typeof toItem>[0][]).map(toItem)
 		};
 		previous = g.last;
 		return commit;

@@ -1,11 +1,15 @@
 import { json } from '@sveltejs/kit';
 import { z } from 'zod';
-import { changesAfter } from '$lib/server/db/changeLog';
+import { changesAfter, latestChanges } from '$lib/server/db/changeLog';
 import { csvResponse, endpoint, formatParam, parseQuery, toCsv } from '$lib/server/http/respond';
 import { serverContext } from '$lib/server/context';
 
 const Query = z.object({
 	after: z.coerce.number().int().min(0).default(0),
+	/** The newest N changes instead (still in seq order): what a change feed starts with. */
+	latest: z.coerce.number().int().min(1).max(1000).optional(),
+	/** With `latest`: only changes from one level to another. */
+	kind: z.enum(['all', 'level']).default('all'),
 	limit: z.coerce.number().int().min(1).max(10_000).default(1000),
 	format: formatParam
 });
@@ -13,7 +17,10 @@ const Query = z.object({
 export function GET({ url }) {
 	return endpoint(() => {
 		const query = parseQuery(url, Query);
-		const changes = changesAfter(serverContext().db, query.after, query.limit);
+		const { db } = serverContext();
+		const changes = query.latest
+			? latestChanges(db, query.latest, query.kind === 'level')
+			: changesAfter(db, query.after, query.limit);
 		if (query.format === 'csv') {
 			return csvResponse(
 				toCsv(changes, [

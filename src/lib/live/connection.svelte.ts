@@ -1,0 +1,108 @@
+import { io, type Socket } from 'socket.io-client';
+import {
+	LIVE_NAMESPACE,
+	type ChangeItem,
+	type ChangesEvent,
+	type LiveClientToServer,
+	type LiveServerToClient
+} from '../domain/live.ts';
+
+export type LiveStatus = 'connecting' | 'live' | 'reconnecting' | 'offline';
+
+export interface LiveConnectionOptions {
+	layers: string[];
+	/** The seq the page's data already includes. */
+	seq: number;
+	/** Items of one commit, in order; return false if they could not be applied in place. */
+	apply(items: ChangeItem[]): boolean;
+	/** Refetch a snapshot; resolves with the seq it includes. */
+	resync(): Promise<number>;
+}
+
+/**
+ * The page's one live connection. It keeps `seq` as the last change applied, resubscribes
+ * with it after every reconnect, and refetches the snapshot when it sees a gap or a reload.
+ */
+export class LiveConnection {
+	status = $state<LiveStatus>('connecting');
+	seq = $state(0);
+	/** When the last change arrived (or the connection last confirmed it is current). */
+	updatedAt = $state<number | null>(null);
+	#socket: Socket<LiveServerToClient, LiveClientToServer> | null = null;
+	#options: LiveConnectionOptions;
+	#resyncing = false;
+
+	constructor(options: LiveConnectionOptions) {
+		this.#options = options;
+		this.seq = options.seq;
+	}
+
+	connect(): () => void {
+		// WebSocket first; long-polling only where a proxy will not upgrade.
+		const socket: Socket<LiveServerToClient, LiveClientToServer> = io(LIVE_NAMESPACE, {
+			transports: ['websocket', 'polling'],
+			reconnectionDelayMax: 5000
+		});
+		this.#socket = socket;
+		socket.on('connect', () => this.#subscribe());
+		socket.on('disconnect', () => (this.status = navigator.onLine ? 'reconnecting' : 'offline'));
+		socket.io.on('reconnect_attempt', () => {
+			this.status = navigator.onLine ? 'reconnecting' : 'offline';
+		});
+		socket.on('changes', (event) => this.#receive(event));
+		const offline = () => (this.status = 'offline');
+		const online = () => {
+			if (!socket.connected) socket.connect();
+		};
+		window.addEventListener('offline', offline);
+		window.addEventListener('online', online);
+		return () => {
+			window.removeEventListener('offline', offline);
+			window.removeEventListener('online', online);
+			socket.close();
+			this.#socket = null;
+		};
+	}
+
+	#subscribe() {
+		this.#socket?.emit('subscribe', { layers: this.#options.layers, after: this.seq }, (ack) => {
+			if (!ack.ok) {
+				console.warn(`live: ${ack.error}`);
+				return;
+			}
+			this.status = 'live';
+			this.updatedAt = Date.now();
+			// The server knows less than we do: it is another database; start over from it.
+			if (ack.seq < this.seq) void this.#resync();
+		});
+	}
+
+	#receive(event: ChangesEvent) {
+		if (this.#resyncing || event.seq <= this.seq) return;
+		if (event.after !== this.seq || event.reload) {
+			void this.#resync();
+			return;
+		}
+		if (event.items && event.items.length > 0 && !this.#options.apply(event.items)) {
+			void this.#resync();
+			return;
+		}
+		this.seq = event.seq;
+		this.updatedAt = Date.now();
+	}
+
+	/** Refetches the snapshot, then asks for whatever was committed after it. */
+	async #resync() {
+		if (this.#resyncing) return;
+		this.#resyncing = true;
+		try {
+			this.seq = await this.#options.resync();
+			this.updatedAt = Date.now();
+		} catch (err) {
+			console.warn(`live: refetching the data failed: ${(err as Error).message}`);
+		} finally {
+			this.#resyncing = false;
+		}
+		if (this.#socket?.connected) this.#subscribe();
+	}
+}

@@ -1,0 +1,355 @@
+/**
+ * Feeds on a schedule: poll a public URL every interval with a conditional GET and ingest
+ * only what really changed. Used by `npm run ingest -- <feed> --url U --every 1h` and, through
+ * a FEEDS_CONFIG file, by the production server.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import type { ServerContext } from '../context.ts';
+import type { Db } from '../db/open.ts';
+import type { Feed } from './feed.ts';
+import { FEEDS } from './feeds/index.ts';
+import { formatProblem, IngestRefusedError } from './problem.ts';
+import { lastSeq, runIngest, type IngestSummary } from './run.ts';
+
+const UNITS: Record<string, number> = {
+	ms: 1,
+	s: 1000,
+	m: 60_000,
+	h: 3_600_000,
+	d: 86_400_000
+};
+/** setTimeout's limit (about 24.8 days). */
+const MAX_INTERVAL_MS = 2 ** 31 - 1;
+
+/**
+ * `'1h'`, `'15m'`, `'30s'`, `'1d'`, `'500ms'` → milliseconds. A whole positive number and
+ * one unit; under a second only with `allowSubSecond` (tests), at most 24 days.
+ */
+export function parseInterval(text: string, options: { allowSubSecond?: boolean } = {}): number {
+	const m = /^([1-9]\d*)(ms|s|m|h|d)$/.exec(text.trim());
+	if (!m) {
+		throw new Error(
+			`"${text}" is not an interval: expected a whole number and a unit, like 1d, 1h, 15m or 30s`
+		);
+	}
+	const ms = Number(m[1]) * UNITS[m[2]!]!;
+	if (ms < 1000 && !options.allowSubSecond) {
+		throw new Error(`"${text}" is too short: the shortest interval is 1s`);
+	}
+	if (ms > MAX_INTERVAL_MS) throw new Error(`"${text}" is too long: the longest interval is 24d`);
+	return ms;
+}
+
+/** Milliseconds as parseInterval reads them: 3600000 → '1h', 90000 → '90s'. */
+export function formatInterval(ms: number): string {
+	const units = Object.entries(UNITS).reverse();
+	const [unit, size] = units.find(([, size]) => ms % size === 0) ?? ['ms', 1];
+	return `${ms / size}${unit}`;
+}
+
+export interface Validators {
+	etag?: string;
+	lastModified?: string;
+}
+
+export type ConditionalResult =
+	{ status: 'unchanged' } | ({ status: 'fetched'; text: string } & Validators);
+
+/**
+ * GET with `If-None-Match` / `If-Modified-Since` from the previous response: 304 is
+ * `unchanged`. HTTP errors, network errors and the timeout (60 s by default, body included)
+ * throw an Error naming the URL; an abort through `signal` rethrows the AbortError.
+ */
+export async function fetchConditional(
+	url: string,
+	previous: Validators = {},
+	options: { timeoutMs?: number; signal?: AbortSignal } = {}
+): Promise<ConditionalResult> {
+	const parsed = new URL(url);
+	if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+		throw new Error(`${url}: only http and https URLs can be ingested`);
+	}
+	const headers: Record<string, string> = {};
+	if (previous.etag) headers['if-none-match'] = previous.etag;
+	if (previous.lastModified) headers['if-modified-since'] = previous.lastModified;
+	const timeoutMs = options.timeoutMs ?? 60_000;
+	const timeout = AbortSignal.timeout(timeoutMs);
+	const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
+	try {
+		const response = await fetch(parsed, { headers, signal });
+		if (response.status === 304) {
+			await response.body?.cancel();
+			return { status: 'unchanged' };
+		}
+		if (!response.ok) {
+			await response.body?.cancel();
+			throw new Error(`${url}: HTTP ${response.status} ${response.statusText}`.trimEnd());
+		}
+		const text = await response.text();
+		return {
+			status: 'fetched',
+			text,
+			etag: response.headers.get('etag') ?? undefined,
+			lastModified: response.headers.get('last-modified') ?? undefined
+		};
+	} catch (err) {
+		if (options.signal?.aborted) throw options.signal.reason;
+		if (timeout.aborted) throw new Error(`${url}: no complete response within ${timeoutMs} ms`);
+		const e = err as Error & { cause?: Error };
+		if (e.message.startsWith(`${url}: `)) throw e;
+		// fetch's own message ("fetch failed") hides the reason in its cause.
+		throw new Error(`${url}: ${e.cause?.message ?? e.message}`, { cause: err });
+	}
+}
+
+/** The `file:line: field: reason` lines of a refused input, as the ingest CLI prints them. */
+export function refusalLines(err: IngestRefusedError, source: string): string[] {
+	const lines = err.problems.map(formatProblem);
+	if (err.total > err.problems.length) {
+		lines.push(`… and ${err.total - err.problems.length} more problems`);
+	}
+	lines.push(`${source}: refused, database unchanged`);
+	return lines;
+}
+
+export interface PollLog {
+	/** One JSON summary line per run. */
+	log(line: string): void;
+	/** Problems of refused inputs and fetch errors. */
+	error(line: string): void;
+}
+
+/** What one poll did; `line` is the JSON summary it logged. */
+export type PollResult =
+	| { status: 'ingested'; summary: IngestSummary }
+	| { status: 'not-modified' }
+	| { status: 'same-content' }
+	| { status: 'refused'; error: IngestRefusedError }
+	| { status: 'failed'; error: Error };
+
+export interface FeedPollerOptions {
+	db: Db;
+	// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any feed, whatever it parses to
+	feed: Feed<any>;
+	url: string;
+	intervalMs: number;
+	/** Called after each run that changed something (the server pokes its live watcher). */
+	onCommit?: () => void;
+	/** Called after every poll, whatever happened (tests, monitoring). */
+	onResult?: (result: PollResult) => void;
+	log?: PollLog;
+	timeoutMs?: number;
+}
+
+/**
+ * Polls one feed URL: a conditional GET every interval (measured from the start of one poll
+ * to the next, polls never overlap) and an ingest run when the body is new. A 304 or a body
+ * with the same sha256 as the last one handled writes nothing. Refused inputs and fetch
+ * errors are logged and the next poll comes as planned.
+ */
+export class FeedPoller {
+	readonly options: FeedPollerOptions;
+	#validators: Validators = {};
+	#lastSha: string | null = null;
+	#timer: NodeJS.Timeout | null = null;
+	#running: Promise<PollResult> | null = null;
+	#abort = new AbortController();
+	#stopped = false;
+
+	constructor(options: FeedPollerOptions) {
+		this.options = options;
+	}
+
+	/** Polls now, then every interval until stop(). */
+	start(): void {
+		if (this.#stopped || this.#timer || this.#running) return;
+		const loop = () => {
+			this.#timer = null;
+			const started = Date.now();
+			void this.poll().finally(() => {
+				if (this.#stopped) return;
+				const wait = Math.max(0, started + this.options.intervalMs - Date.now());
+				this.#timer = setTimeout(loop, wait);
+			});
+		};
+		loop();
+	}
+
+	/** Stops polling: aborts a fetch in flight, lets an ingest in flight finish. */
+	async stop(): Promise<void> {
+		this.#stopped = true;
+		if (this.#timer) clearTimeout(this.#timer);
+		this.#timer = null;
+		this.#abort.abort();
+		await this.#running?.catch(() => {});
+	}
+
+	/** One poll (start() calls this on every tick). */
+	poll(): Promise<PollResult> {
+		if (this.#running) return this.#running;
+		this.#running = this.#poll().finally(() => (this.#running = null));
+		return this.#running;
+	}
+
+	async #poll(): Promise<PollResult> {
+		const { db, feed, url } = this.options;
+		const log = this.options.log ?? console;
+		const report = (result: PollResult, extra: Record<string, unknown> = {}): PollResult => {
+			const summary: IngestSummary =
+				result.status === 'ingested'
+					? result.summary
+					: {
+							feed: feed.name,
+							source: url,
+							rowsRead: 0,
+							rowsChanged: 0,
+							rejected: result.status === 'refused' ? result.error.total : 0,
+							seq: lastSeq(db),
+							runId: null,
+							dryRun: false
+						};
+			log.log(JSON.stringify({ ...summary, ...extra }));
+			this.options.onResult?.(result);
+			return result;
+		};
+
+		let fetched: ConditionalResult;
+		try {
+			fetched = await fetchConditional(url, this.#validators, {
+				timeoutMs: this.options.timeoutMs,
+				signal: this.#abort.signal
+			});
+		} catch (err) {
+			if (this.#stopped) return { status: 'failed', error: err as Error };
+			const error = err as Error;
+			log.error(
+				`${feed.name}: ${error.message}; next try in ${formatInterval(this.options.intervalMs)}`
+			);
+			return report({ status: 'failed', error }, { error: error.message });
+		}
+		if (this.#stopped) return { status: 'not-modified' };
+		if (fetched.status === 'unchanged') {
+			return report({ status: 'not-modified' }, { skipped: 'not modified' });
+		}
+		const validators = { etag: fetched.etag, lastModified: fetched.lastModified };
+		const sha = createHash('sha256').update(fetched.text).digest('hex');
+		if (sha === this.#lastSha) {
+			this.#validators = validators;
+			return report({ status: 'same-content' }, { skipped: 'same content' });
+		}
+		let summary: IngestSummary;
+		try {
+			summary = runIngest(db, feed, { source: url, text: fetched.text });
+		} catch (err) {
+			if (!(err instanceof IngestRefusedError)) {
+				// Not the input's fault (a locked database, a full disk): try again next time.
+				const error = err as Error;
+				log.error(
+					`${feed.name}: ${url}: ${error.message}; next try in ${formatInterval(this.options.intervalMs)}`
+				);
+				return report({ status: 'failed', error }, { error: error.message });
+			}
+			// The same refused input would be refused again: remember it, so it is reported once.
+			this.#validators = validators;
+			this.#lastSha = sha;
+			for (const line of refusalLines(err, url)) log.error(line);
+			return report({ status: 'refused', error: err });
+		}
+		this.#validators = validators;
+		this.#lastSha = sha;
+		if (summary.rowsChanged > 0) this.options.onCommit?.();
+		return report({ status: 'ingested', summary });
+	}
+}
+
+/** One entry of a FEEDS_CONFIG file. */
+export const FeedConfigEntry = z.strictObject({
+	feed: z.string().superRefine((name, ctx) => {
+		if (!Object.hasOwn(FEEDS, name)) {
+			ctx.addIssue({
+				code: 'custom',
+				message: `unknown feed "${name}" (known: ${Object.keys(FEEDS).join(', ')})`
+			});
+		}
+	}),
+	url: z.url({ protocol: /^https?$/, message: 'expected an http(s) URL' }),
+	every: z.string().superRefine((text, ctx) => {
+		try {
+			parseInterval(text);
+		} catch (err) {
+			ctx.addIssue({ code: 'custom', message: (err as Error).message });
+		}
+	})
+});
+export type FeedConfigEntry = z.infer<typeof FeedConfigEntry>;
+
+export class FeedsConfigError extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = 'FeedsConfigError';
+	}
+}
+
+/**
+ * Reads and validates a FEEDS_CONFIG file: a JSON array of `{ feed, url, every }`. Every
+ * problem is reported at once, each naming the file and the entry's index.
+ */
+export function loadFeedsConfig(path: string): FeedConfigEntry[] {
+	let data: unknown;
+	try {
+		data = JSON.parse(readFileSync(resolve(path), 'utf8'));
+	} catch (err) {
+		throw new FeedsConfigError(`FEEDS_CONFIG ${path}: ${(err as Error).message}`);
+	}
+	const result = z.array(FeedConfigEntry).safeParse(data);
+	if (result.success) return result.data;
+	const lines = result.error.issues.map((issue) => {
+		const [index, ...field] = issue.path;
+		if (typeof index !== 'number') return `${path}: ${issue.message}`;
+		const where = field.length > 0 ? `entry ${index}: ${field.join('.')}` : `entry ${index}`;
+		return `${path}: ${where}: ${issue.message}`;
+	});
+	throw new FeedsConfigError(`FEEDS_CONFIG ${path} is invalid:\n${lines.join('\n')}`);
+}
+
+export interface ConfiguredFeeds {
+	pollers: FeedPoller[];
+	stop(): Promise<void>;
+}
+
+/**
+ * Starts one poller per entry of the FEEDS_CONFIG file at `path` (none without a path),
+ * on the server's connection; commits poke the live watcher. Throws FeedsConfigError
+ * before starting anything if the file is invalid.
+ */
+export function startConfiguredFeeds(
+	ctx: ServerContext,
+	path: string | undefined,
+	log: PollLog = console
+): ConfiguredFeeds {
+	const entries = path ? loadFeedsConfig(path) : [];
+	const pollers = entries.map(
+		(entry) =>
+			new FeedPoller({
+				db: ctx.db,
+				feed: FEEDS[entry.feed]!,
+				url: entry.url,
+				intervalMs: parseInterval(entry.every),
+				onCommit: () => ctx.live?.poke(),
+				log
+			})
+	);
+	for (const [i, poller] of pollers.entries()) {
+		log.log(`feed ${entries[i]!.feed}: polling ${entries[i]!.url} every ${entries[i]!.every}`);
+		poller.start();
+	}
+	return {
+		pollers,
+		stop: async () => {
+			await Promise.all(pollers.map((p) => p.stop()));
+		}
+	};
+}
