@@ -1,7 +1,10 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, screenshotPath } from '../support/browser.ts';
-import { startServer, type RunningServer } from '../support/server.ts';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { C8_SNAPSHOT, ROOT, startServer, tempDir, type RunningServer } from '../support/server.ts';
 import { shareOfLevels } from '../support/pixels.ts';
 
 const TOKEN = 'e2e-token';
@@ -9,15 +12,19 @@ let server: RunningServer;
 let browser: Browser;
 let page: Page;
 const problems: string[] = [];
+/** While the test has stopped the server on purpose, failed reconnects are expected. */
+let outage = false;
+const dir = tempDir();
 
 beforeAll(async () => {
 	[server, browser] = await Promise.all([
-		startServer({ env: { ADMIN_TOKEN: TOKEN } }),
+		// Its own folder: the server is stopped and restarted on the same file below.
+		startServer({ databasePath: join(dir, 'live.db'), env: { ADMIN_TOKEN: TOKEN } }),
 		launchChromium()
 	]);
 	page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
 	page.on('console', (m) => {
-		if (/GL Driver Message/.test(m.text())) return;
+		if (/GL Driver Message/.test(m.text()) || outage) return;
 		if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
 	});
 	page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
@@ -25,6 +32,7 @@ beforeAll(async () => {
 afterAll(async () => {
 	await browser?.close();
 	await server?.stop();
+	rmSync(dir, { recursive: true, force: true });
 });
 
 const post = async (body: unknown) => {
@@ -77,6 +85,39 @@ describe('an open page follows live changes', () => {
 		await page.waitForSelector('[data-testid="country-panel"]');
 		expect(await page.locator('[data-testid="country-panel"] h2').innerText()).toBe('Russia');
 		expect(new URL(page.url()).searchParams.get('country')).toBe('RUS');
+	});
+
+	it('shows a lost connection, then catches up on what it missed', async () => {
+		const port = new URL(server.url).port;
+		const databasePath = server.databasePath;
+		const seqBefore = Number(await page.locator('[data-testid="map"]').getAttribute('data-seq'));
+		outage = true;
+		await server.stop();
+		await page.waitForSelector('[data-testid="live-status"][data-status="reconnecting"]');
+		// While the server is down, another process commits a change.
+		const file = join(dir, 'later.csv');
+		writeFileSync(
+			file,
+			readFileSync(C8_SNAPSHOT, 'utf8').replace(
+				/^("\d+","JPN","Japan",.*)"\d"\n/m,
+				(_m, head: string) => `${head}"0"\n`
+			)
+		);
+		const ingest = spawnSync(
+			join(ROOT, 'node_modules', '.bin', 'tsx'),
+			[join(ROOT, 'scripts', 'ingest.ts'), 'oxcgrt-c8', '--file', file, '--db', databasePath],
+			{ encoding: 'utf8' }
+		);
+		expect(ingest.status, ingest.stderr).toBe(0);
+		const { seq } = JSON.parse(ingest.stdout.trim().split('\n').at(-1)!) as { seq: number };
+		expect(seq).toBe(seqBefore + 1);
+		server = await startServer({ databasePath, env: { ADMIN_TOKEN: TOKEN, PORT: port } });
+		await page.waitForSelector('[data-testid="live-status"][data-status="live"]', {
+			timeout: 15_000
+		});
+		outage = false;
+		await page.waitForSelector(`[data-testid="map"][data-seq="${seq}"]`, { timeout: 5000 });
+		expect(await page.locator('[data-testid="change-feed"]').innerText()).toContain('Japan');
 	});
 
 	it('logged no errors or warnings', () => {

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../src/lib/server/db/open.ts';
@@ -46,16 +46,15 @@ interface FeedServer {
 }
 
 async function feedServer(init: Partial<FeedServer> = {}): Promise<FeedServer> {
-	let http: Server;
-	const state = {
+	const state: FeedServer = {
 		url: '',
 		body: snapshot,
 		status: 200,
-		requests: [] as IncomingHttpHeaders[],
-		...init,
-		close: () => new Promise<void>((r) => http.close(() => r()))
-	} as FeedServer;
-	http = createServer((req, res) => {
+		requests: [],
+		close: async () => {},
+		...init
+	};
+	const http = createServer((req, res) => {
 		state.requests.push(req.headers);
 		if (state.status !== 200) return void res.writeHead(state.status).end('oops');
 		const validators: Record<string, string> = {};
@@ -71,6 +70,7 @@ async function feedServer(init: Partial<FeedServer> = {}): Promise<FeedServer> {
 	});
 	await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
 	state.url = `http://127.0.0.1:${(http.address() as { port: number }).port}/c8.csv`;
+	state.close = () => new Promise<void>((r) => http.close(() => r()));
 	return state;
 }
 
