@@ -83,7 +83,10 @@ describe('an open page follows live changes', () => {
 			.first()
 			.click();
 		await page.waitForSelector('[data-testid="country-panel"]');
-		expect(await page.locator('[data-testid="country-panel"] h2').innerText()).toBe('Russia');
+		const panel = page.locator('[data-testid="country-panel"]');
+		expect(await panel.locator('h2').innerText()).toBe('Russia');
+		await panel.getByText('Recorded by editors').waitFor();
+		expect(await panel.innerText()).toContain('Test: borders reopened');
 		expect(new URL(page.url()).searchParams.get('country')).toBe('RUS');
 	});
 

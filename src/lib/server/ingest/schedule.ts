@@ -122,7 +122,7 @@ export interface PollLog {
 	error(line: string): void;
 }
 
-/** What one poll did; `line` is the JSON summary it logged. */
+/** What one poll did (each poll also logs one JSON summary line). */
 export type PollResult =
 	| { status: 'ingested'; summary: IngestSummary }
 	| { status: 'not-modified' }
@@ -169,11 +169,16 @@ export class FeedPoller {
 		const loop = () => {
 			this.#timer = null;
 			const started = Date.now();
-			void this.poll().finally(() => {
-				if (this.#stopped) return;
-				const wait = Math.max(0, started + this.options.intervalMs - Date.now());
-				this.#timer = setTimeout(loop, wait);
-			});
+			void this.poll()
+				// Only a throwing callback gets here; polling goes on regardless.
+				.catch((err: Error) =>
+					(this.options.log ?? console).error(`${this.options.feed.name}: ${err.message}`)
+				)
+				.finally(() => {
+					if (this.#stopped) return;
+					const wait = Math.max(0, started + this.options.intervalMs - Date.now());
+					this.#timer = setTimeout(loop, wait);
+				});
 		};
 		loop();
 	}

@@ -1,6 +1,10 @@
 import { json } from '@sveltejs/kit';
 import { z } from 'zod';
-import { borderStatusHistory, borderStatusRange } from '$lib/server/db/borderStatus';
+import {
+	borderStatusHistory,
+	borderStatusRange,
+	readRestrictions
+} from '$lib/server/db/borderStatus';
 import { findCountry } from '$lib/server/db/countries';
 import {
 	csvResponse,
@@ -26,6 +30,7 @@ export function GET({ params, url }) {
 				`border-status-${country.iso3}.csv`
 			);
 		}
-		return json({ iso3: country.iso3, name: country.name, history });
+		const restrictions = readRestrictions(db, country.iso3).map(({ iso3: _, ...r }) => r);
+		return json({ iso3: country.iso3, name: country.name, history, restrictions });
 	});
 }
