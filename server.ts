@@ -7,7 +7,11 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { closeServerContext, serverContext } from './src/lib/server/context.ts';
-import { startConfiguredFeeds } from './src/lib/server/ingest/schedule.ts';
+import {
+	loadFeedsConfig,
+	startConfiguredFeeds,
+	type FeedConfigEntry
+} from './src/lib/server/ingest/schedule.ts';
 import { attachLive } from './src/lib/server/live/socket.ts';
 import { seedIfEmpty } from './src/lib/server/seed.ts';
 
@@ -22,11 +26,18 @@ if (!existsSync(handlerPath)) {
 const { handler } = (await import(pathToFileURL(handlerPath).href)) as { handler: Handler };
 
 const ctx = serverContext();
+// Feeds polled in this process (FEEDS_CONFIG): an invalid file stops the start before anything.
+let feedEntries: FeedConfigEntry[] = [];
+try {
+	feedEntries = ctx.config.feedsConfig ? loadFeedsConfig(ctx.config.feedsConfig) : [];
+} catch (err) {
+	console.error((err as Error).message);
+	process.exit(1);
+}
 for (const summary of seedIfEmpty(ctx.db, `${root}data`)) {
 	console.log(`seeded ${summary.feed}: ${summary.rowsChanged} values from ${summary.source}`);
 }
-// Feeds polled in this process (FEEDS_CONFIG); an invalid file stops the start here.
-const feeds = startConfiguredFeeds(ctx, process.env.FEEDS_CONFIG);
+const feeds = startConfiguredFeeds(ctx, feedEntries);
 
 const server = createServer((req, res) => handler(req, res));
 const live = attachLive(server, ctx);

@@ -7,6 +7,8 @@ export interface Config {
 	adminToken: string | null;
 	redisUrl: string | null;
 	origin: string | null;
+	/** A JSON file of feeds to poll in the server process. */
+	feedsConfig: string | null;
 }
 
 /** Reads the environment documented in README.md; invalid values stop the process early. */
@@ -21,6 +23,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		databasePath: resolve(env.DATABASE_PATH || 'data/crossings.db'),
 		adminToken: env.ADMIN_TOKEN || null,
 		redisUrl: env.REDIS_URL || null,
-		origin: env.ORIGIN || null
+		origin: env.ORIGIN || null,
+		feedsConfig: env.FEEDS_CONFIG ? resolve(env.FEEDS_CONFIG) : null
 	};
 }

@@ -332,10 +332,9 @@ export interface ConfiguredFeeds {
  */
 export function startConfiguredFeeds(
 	ctx: ServerContext,
-	path: string | undefined,
+	entries: readonly FeedConfigEntry[],
 	log: PollLog = console
 ): ConfiguredFeeds {
-	const entries = path ? loadFeedsConfig(path) : [];
 	const pollers = entries.map(
 		(entry) =>
 			new FeedPoller({
