@@ -165,14 +165,11 @@ describe('the API on a server seeded from the bundled snapshot', () => {
 		const { changes } = await getJson('/api/changes?after=10&limit=3');
 		expect(changes.map((c: { seq: number }) => c.seq)).toEqual([11, 12, 13]);
 		expect(changes[0]).toMatchObject({ layer: 'border-status', source: 'oxcgrt-c8', old: null });
-		const latest = (await getJson('/api/changes?latest=5&kind=level')).changes as {
-			seq: number;
-			old: number | null;
-			new: number | null;
-		}[];
-		expect(latest).toHaveLength(5);
-		expect(latest.every((c) => c.old !== null && c.new !== null && c.old !== c.new)).toBe(true);
-		expect(latest.map((c) => c.seq)).toEqual(latest.map((c) => c.seq).toSorted((a, b) => a - b));
+		const { seq } = await getJson('/api/health');
+		const latest = (await getJson('/api/changes?latest=3')).changes as { seq: number }[];
+		expect(latest.map((c) => c.seq)).toEqual([seq - 2, seq - 1, seq]);
+		// The seed only adds first values (old null): no change from one level to another yet.
+		expect((await getJson('/api/changes?latest=5&kind=level')).changes).toEqual([]);
 		const csv = await (await get('/api/changes?after=0&limit=2&format=csv')).text();
 		expect(csv.split('\r\n')[0]).toBe('seq,at,layer,iso3,period,old,new,source,note,sourceUrl');
 	});

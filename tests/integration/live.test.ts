@@ -252,6 +252,30 @@ describe('live updates over Socket.IO /live', () => {
 	});
 });
 
+describe('several server processes on one database', () => {
+	it('deliver a commit made through one of them exactly once to clients of each', async () => {
+		const second = await startServer({ databasePath: server.databasePath });
+		try {
+			const { seq } = await health();
+			const onFirst = await clients(3, seq);
+			const onSecond = Array.from({ length: 3 }, () => liveClient(second.url));
+			await Promise.all(
+				onSecond.map((c) => subscribe(c, { layers: ['border-status'], after: seq }))
+			);
+			const response = await post({ iso3: 'ISL', effective_from: '2021-06-05', level: 2 });
+			const { seq: written } = (await response.json()) as { seq: number };
+			await Promise.all([...onFirst, ...onSecond].map((c) => c.waitForEvents(1)));
+			await settle();
+			for (const c of [...onFirst, ...onSecond]) {
+				expect(c.events.map((e) => e.seq)).toEqual([written]);
+			}
+			closeAll([...onFirst, ...onSecond]);
+		} finally {
+			await second.stop();
+		}
+	});
+});
+
 describe('POST /api/restrictions', () => {
 	it('refuses writes without or with a wrong token', async () => {
 		const body = { iso3: 'FRA', effective_from: '2021-06-01', level: 1 };

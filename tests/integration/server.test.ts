@@ -1,5 +1,5 @@
-import { io as connect } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { liveClient, subscribe } from '../support/live.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 
 let server: RunningServer;
@@ -11,13 +11,17 @@ afterAll(() => server?.stop());
 describe('the production server', () => {
 	it('serves Socket.IO /live on the same port as the app', async () => {
 		const health = (await (await fetch(`${server.url}/api/health`)).json()) as { seq: number };
-		const socket = connect(`${server.url}/live`, { transports: ['websocket'], forceNew: true });
+		const socket = liveClient(server.url);
 		try {
-			const hello = await new Promise<{ seq: number }>((resolve, reject) => {
-				socket.on('hello', resolve);
-				socket.on('connect_error', reject);
+			expect(await subscribe(socket, { layers: ['border-status'] })).toEqual({
+				ok: true,
+				seq: health.seq
 			});
-			expect(hello.seq).toBe(health.seq);
+			expect(await subscribe(socket, { layers: ['visa'] })).toMatchObject({ ok: false });
+			expect(await subscribe(socket, { layers: ['border-status'], after: -1 })).toMatchObject({
+				ok: false,
+				error: expect.stringMatching(/^after: /)
+			});
 		} finally {
 			socket.close();
 		}
