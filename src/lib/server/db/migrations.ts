@@ -1,5 +1,9 @@
 import type { Database } from 'better-sqlite3';
-import { COUNTRY_ALIASES, REFERENCE_COUNTRIES } from './reference/countries.generated.ts';
+import {
+	COUNTRY_ALIASES,
+	REFERENCE_COUNTRIES,
+	WB_AGGREGATES
+} from './reference/countries.generated.ts';
 
 export interface Migration {
 	version: number;
@@ -138,6 +142,60 @@ export const MIGRATIONS: readonly Migration[] = [
 				ALTER TABLE change_log ADD COLUMN note TEXT;
 				ALTER TABLE change_log ADD COLUMN source_url TEXT;
 			`);
+		}
+	},
+	{
+		version: 4,
+		name: 'remittances, GDP and corridors',
+		up(db) {
+			db.exec(`
+				-- World Bank aggregates (WLD, EUU, INX …): their values are kept, never as countries.
+				CREATE TABLE wb_aggregate (
+					code TEXT PRIMARY KEY,
+					name TEXT NOT NULL
+				) STRICT;
+
+				-- Personal remittances in current US$, per economy, year and direction.
+				CREATE TABLE remittance (
+					iso3 TEXT NOT NULL REFERENCES country(iso3),
+					year INTEGER NOT NULL,
+					measure TEXT NOT NULL CHECK (measure IN ('received', 'paid')),
+					value REAL NOT NULL,
+					PRIMARY KEY (iso3, measure, year)
+				) STRICT, WITHOUT ROWID;
+
+				-- GDP in current US$: the denominator of remittances as a share of GDP.
+				CREATE TABLE gdp (
+					iso3 TEXT NOT NULL REFERENCES country(iso3),
+					year INTEGER NOT NULL,
+					value REAL NOT NULL,
+					PRIMARY KEY (iso3, year)
+				) STRICT, WITHOUT ROWID;
+
+				-- Values of aggregates, by indicator (BX.TRF.PWKR.CD.DT, NY.GDP.MKTP.CD …).
+				CREATE TABLE aggregate_value (
+					code TEXT NOT NULL REFERENCES wb_aggregate(code),
+					indicator TEXT NOT NULL,
+					year INTEGER NOT NULL,
+					value REAL NOT NULL,
+					PRIMARY KEY (code, indicator, year)
+				) STRICT, WITHOUT ROWID;
+
+				-- Bilateral remittance estimates: money sent from origin to destination, US$.
+				CREATE TABLE corridor (
+					origin TEXT NOT NULL REFERENCES country(iso3),
+					destination TEXT NOT NULL REFERENCES country(iso3),
+					year INTEGER NOT NULL,
+					value REAL NOT NULL,
+					PRIMARY KEY (destination, year, origin)
+				) STRICT, WITHOUT ROWID;
+				CREATE INDEX corridor_by_origin ON corridor(origin, year);
+
+				-- Corridor changes name both ends: iso3 is the destination, partner the origin.
+				ALTER TABLE change_log ADD COLUMN partner TEXT;
+			`);
+			const insert = db.prepare('INSERT INTO wb_aggregate (code, name) VALUES (?, ?)');
+			for (const a of WB_AGGREGATES) insert.run(a.code, a.name);
 		}
 	}
 ];

@@ -7,14 +7,17 @@ export type { ParseContext, ParseOutcome };
 export interface ApplyContext {
 	db: Db;
 	runId: number;
-	/** Appends one change_log row; call once per value that really changed. */
+	/**
+	 * Appends one change_log row; call once per value that really changed. `period` is a day,
+	 * a year ("2019") or an interval ("2021-05-01/.."); `partner` is a corridor's other end.
+	 */
 	recordChange(
 		layer: string,
 		iso3: string,
 		period: string,
 		old: number | null,
 		next: number | null,
-		detail?: { note: string | null; sourceUrl: string | null }
+		detail?: { note?: string | null; sourceUrl?: string | null; partner?: string | null }
 	): void;
 }
 

@@ -77,8 +77,8 @@ export function commitRun<T>(
 	};
 	const at = new Date().toISOString();
 	const insertChange = db.prepare(
-		`INSERT INTO change_log (at, layer, iso3, period, old, new, run_id, note, source_url)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
+		`INSERT INTO change_log (at, layer, iso3, period, old, new, run_id, note, source_url, partner)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	);
 	const write = db.transaction(() => {
 		const runId = Number(
@@ -106,7 +106,8 @@ export function commitRun<T>(
 							next,
 							runId,
 							detail?.note ?? null,
-							detail?.sourceUrl ?? null
+							detail?.sourceUrl ?? null,
+							detail?.partner ?? null
 						).lastInsertRowid
 					);
 					firstSeq ??= seq;

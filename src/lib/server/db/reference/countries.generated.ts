@@ -3022,3 +3022,203 @@ export const COUNTRY_ALIASES: Readonly<Record<string, string>> = {
 	"RKS": "XKX",
 	"KSV": "XKX"
 };
+
+/** World Bank aggregates (regions, income groups, world): never drawn as countries. */
+export const WB_AGGREGATES: readonly { code: string; name: string }[] = [
+	{
+		"code": "AFE",
+		"name": "Africa Eastern and Southern"
+	},
+	{
+		"code": "AFW",
+		"name": "Africa Western and Central"
+	},
+	{
+		"code": "ARB",
+		"name": "Arab World"
+	},
+	{
+		"code": "CEB",
+		"name": "Central Europe and the Baltics"
+	},
+	{
+		"code": "CSS",
+		"name": "Caribbean small states"
+	},
+	{
+		"code": "EAP",
+		"name": "East Asia & Pacific (excluding high income)"
+	},
+	{
+		"code": "EAR",
+		"name": "Early-demographic dividend"
+	},
+	{
+		"code": "EAS",
+		"name": "East Asia & Pacific"
+	},
+	{
+		"code": "ECA",
+		"name": "Europe & Central Asia (excluding high income)"
+	},
+	{
+		"code": "ECS",
+		"name": "Europe & Central Asia"
+	},
+	{
+		"code": "EMU",
+		"name": "Euro area"
+	},
+	{
+		"code": "EUU",
+		"name": "European Union"
+	},
+	{
+		"code": "FCS",
+		"name": "Fragile and conflict affected situations"
+	},
+	{
+		"code": "HIC",
+		"name": "High income"
+	},
+	{
+		"code": "HPC",
+		"name": "Heavily indebted poor countries (HIPC)"
+	},
+	{
+		"code": "IBD",
+		"name": "IBRD only"
+	},
+	{
+		"code": "IBT",
+		"name": "IDA & IBRD total"
+	},
+	{
+		"code": "IDA",
+		"name": "IDA total"
+	},
+	{
+		"code": "IDB",
+		"name": "IDA blend"
+	},
+	{
+		"code": "IDX",
+		"name": "IDA only"
+	},
+	{
+		"code": "INX",
+		"name": "Not classified"
+	},
+	{
+		"code": "LAC",
+		"name": "Latin America & Caribbean (excluding high income)"
+	},
+	{
+		"code": "LCN",
+		"name": "Latin America & Caribbean"
+	},
+	{
+		"code": "LDC",
+		"name": "Least developed countries: UN classification"
+	},
+	{
+		"code": "LIC",
+		"name": "Low income"
+	},
+	{
+		"code": "LMC",
+		"name": "Lower middle income"
+	},
+	{
+		"code": "LMY",
+		"name": "Low & middle income"
+	},
+	{
+		"code": "LTE",
+		"name": "Late-demographic dividend"
+	},
+	{
+		"code": "MEA",
+		"name": "Middle East, North Africa, Afghanistan & Pakistan"
+	},
+	{
+		"code": "MIC",
+		"name": "Middle income"
+	},
+	{
+		"code": "MNA",
+		"name": "Middle East, North Africa, Afghanistan & Pakistan (excluding high income)"
+	},
+	{
+		"code": "NAC",
+		"name": "North America"
+	},
+	{
+		"code": "OED",
+		"name": "OECD members"
+	},
+	{
+		"code": "OSS",
+		"name": "Other small states"
+	},
+	{
+		"code": "PRE",
+		"name": "Pre-demographic dividend"
+	},
+	{
+		"code": "PSS",
+		"name": "Pacific island small states"
+	},
+	{
+		"code": "PST",
+		"name": "Post-demographic dividend"
+	},
+	{
+		"code": "SAS",
+		"name": "South Asia"
+	},
+	{
+		"code": "SSA",
+		"name": "Sub-Saharan Africa (excluding high income)"
+	},
+	{
+		"code": "SSF",
+		"name": "Sub-Saharan Africa"
+	},
+	{
+		"code": "SST",
+		"name": "Small states"
+	},
+	{
+		"code": "TEA",
+		"name": "East Asia & Pacific (IDA & IBRD)"
+	},
+	{
+		"code": "TEC",
+		"name": "Europe & Central Asia (IDA & IBRD)"
+	},
+	{
+		"code": "TLA",
+		"name": "Latin America & Caribbean (IDA & IBRD)"
+	},
+	{
+		"code": "TMN",
+		"name": "Middle East, North Africa, Afghanistan & Pakistan (IDA & IBRD)"
+	},
+	{
+		"code": "TSA",
+		"name": "South Asia (IDA & IBRD)"
+	},
+	{
+		"code": "TSS",
+		"name": "Sub-Saharan Africa (IDA & IBRD)"
+	},
+	{
+		"code": "UMC",
+		"name": "Upper middle income"
+	},
+	{
+		"code": "WLD",
+		"name": "World"
+	}
+];
