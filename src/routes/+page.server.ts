@@ -1,5 +1,6 @@
 import { borderStatusSeries } from '$lib/server/db/borderStatus';
 import { listCountries } from '$lib/server/db/countries';
+import { corridorYears, remittanceYears } from '$lib/server/db/remittances';
 import { lastSeq } from '$lib/server/ingest/run';
 import { serverContext } from '$lib/server/context';
 
@@ -9,6 +10,12 @@ export function load() {
 	return db.transaction(() => ({
 		seq: lastSeq(db),
 		series: borderStatusSeries(db),
-		countries: listCountries(db)
+		countries: listCountries(db),
+		remittanceYears: {
+			received: remittanceYears(db, 'received'),
+			paid: remittanceYears(db, 'paid'),
+			share_gdp: remittanceYears(db, 'share_gdp')
+		},
+		corridorYears: corridorYears(db)
 	}))();
 }

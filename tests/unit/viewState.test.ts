@@ -11,7 +11,7 @@ describe('view state URL codec', () => {
 
 	it('round-trips every parameter of the contract', () => {
 		const query =
-			'layer=corridors&time=2020-04-15&region=South%20America&country=MEX~USA&tab=table&theme=dark&live=0&controls=0&follow=abc_123';
+			'layer=corridors&time=2020-04-15&region=South%20America&country=MEX~USA&tab=table&theme=dark&live=0&controls=0&follow=abc_123&measure=share_gdp';
 		const view = parse(query);
 		expect(view).toEqual({
 			layer: 'corridors',
@@ -22,7 +22,8 @@ describe('view state URL codec', () => {
 			theme: 'dark',
 			live: false,
 			controls: false,
-			follow: 'abc_123'
+			follow: 'abc_123',
+			measure: 'share_gdp'
 		});
 		expect(viewStateToQuery(view)).toBe(query);
 	});

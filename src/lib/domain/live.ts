@@ -1,7 +1,7 @@
 /** The Socket.IO `/live` protocol, shared by server and client. */
 
 export const LIVE_NAMESPACE = '/live';
-export const LIVE_LAYERS = ['border-status', 'remittances', 'corridors'] as const;
+export const LIVE_LAYERS = ['border-status', 'remittances', 'gdp', 'corridors'] as const;
 export type LiveLayer = (typeof LIVE_LAYERS)[number];
 
 export interface ChangeItem {
@@ -14,6 +14,8 @@ export interface ChangeItem {
 	new: number | null;
 	/** The feed that committed it ("restrictions" for editors). */
 	source: string;
+	/** A corridor's other end (the origin; `iso3` is the destination). */
+	partner?: string;
 	/** An editor's note and source, when there is one. */
 	note?: string;
 	sourceUrl?: string;

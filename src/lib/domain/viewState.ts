@@ -7,6 +7,8 @@ export type LayerId = (typeof LAYERS)[number];
 export const TABS = ['map', 'table', 'chart'] as const;
 export type Tab = (typeof TABS)[number];
 export const THEMES = ['light', 'dark', 'auto'] as const;
+export const MEASURE_PARAMS = ['received', 'paid', 'share_gdp'] as const;
+export type MeasureParam = (typeof MEASURE_PARAMS)[number];
 export type Theme = (typeof THEMES)[number];
 
 export interface ViewState {
@@ -22,6 +24,8 @@ export interface ViewState {
 	live: boolean;
 	controls: boolean;
 	follow: string | null;
+	/** Remittances layer: received, paid or share of GDP. */
+	measure: MeasureParam;
 }
 
 export const DEFAULT_VIEW: Readonly<ViewState> = {
@@ -33,7 +37,8 @@ export const DEFAULT_VIEW: Readonly<ViewState> = {
 	theme: 'auto',
 	live: true,
 	controls: true,
-	follow: null
+	follow: null,
+	measure: 'received'
 };
 
 const TIME = /^(latest|\d{4}|\d{4}-\d{2}-\d{2})$/;
@@ -61,7 +66,8 @@ export function parseViewState(params: URLSearchParams): ViewState {
 		theme: oneOf(THEMES, params.get('theme')) ?? DEFAULT_VIEW.theme,
 		live: params.get('live') === '0' ? false : DEFAULT_VIEW.live,
 		controls: params.get('controls') === '0' ? false : DEFAULT_VIEW.controls,
-		follow: follow && SESSION.test(follow) ? follow : null
+		follow: follow && SESSION.test(follow) ? follow : null,
+		measure: oneOf(MEASURE_PARAMS, params.get('measure')) ?? DEFAULT_VIEW.measure
 	};
 }
 
@@ -80,5 +86,6 @@ export function viewStateToQuery(view: ViewState): string {
 	if (!view.live) pairs.push(['live', '0']);
 	if (!view.controls) pairs.push(['controls', '0']);
 	if (view.follow) pairs.push(['follow', view.follow]);
+	if (view.measure !== DEFAULT_VIEW.measure) pairs.push(['measure', view.measure]);
 	return pairs.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
 }

@@ -1,3 +1,4 @@
+import { geoArea, geoCentroid } from 'd3-geo';
 import { feature } from 'topojson-client';
 import type { Topology, GeometryCollection } from 'topojson-specification';
 import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
@@ -17,4 +18,23 @@ export async function loadCountryGeometry(fetcher: typeof fetch = fetch): Promis
 		countries: GeometryCollection<CountryProperties>;
 	}>;
 	return feature(topology, topology.objects.countries) as CountryFeatures;
+}
+
+/**
+ * A point to anchor arcs and labels on, per country: the centroid of its largest part, so
+ * France anchors in France rather than in the Atlantic between it and French Guiana.
+ */
+export function anchorPoints(countries: CountryFeatures): Map<string, [number, number]> {
+	const anchors = new Map<string, [number, number]>();
+	for (const f of countries.features) {
+		const parts = f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates;
+		let best: { area: number; centroid: [number, number] } | null = null;
+		for (const rings of parts) {
+			const polygon = { type: 'Polygon' as const, coordinates: rings };
+			const area = geoArea(polygon);
+			if (!best || area > best.area) best = { area, centroid: geoCentroid(polygon) };
+		}
+		if (best) anchors.set(f.properties.iso3, best.centroid);
+	}
+	return anchors;
 }

@@ -1,8 +1,50 @@
 import type { ExpressionSpecification, FilterSpecification, StyleSpecification } from 'maplibre-gl';
 import { LEVELS } from '../domain/borderStatus.ts';
+import { VALUE_COLORS } from '../domain/remittances.ts';
 import type { CountryFeatures } from './geometry.ts';
 
 export const COUNTRY_SOURCE = 'countries';
+export const ARC_SOURCE = 'corridor-arcs';
+
+/** Which style layers each map layer shows. */
+export const LAYER_VISIBILITY = {
+	'border-status': ['country-level'],
+	remittances: ['country-value'],
+	corridors: ['country-level', 'corridor-arc-casing', 'corridor-arc']
+} as const;
+export const TOGGLED_LAYERS = [
+	'country-level',
+	'country-value',
+	'corridor-arc-casing',
+	'corridor-arc'
+];
+
+/** Remittance value class (0–5) by feature-state; no state = transparent. */
+const valueFillColor = [
+	'match',
+	['coalesce', ['feature-state', 'valueClass'], -1],
+	...VALUE_COLORS.flatMap((color, i) => [i, color]),
+	'rgba(0, 0, 0, 0)'
+] as unknown as ExpressionSpecification;
+
+/** Arc colour: the partner's border-status level, grey without data. */
+const arcColor = [
+	'match',
+	['get', 'level'],
+	...LEVELS.flatMap((l) => [l.level, l.color]),
+	'#8c8c99'
+] as unknown as ExpressionSpecification;
+
+// Width grows with the log of the corridor's value: $10M hairline to $10B+ thick.
+const arcWidth: ExpressionSpecification = [
+	'interpolate',
+	['linear'],
+	['log10', ['max', ['get', 'value'], 1]],
+	7,
+	1,
+	10,
+	7
+];
 export const HATCH_IMAGE = 'no-data-hatch';
 
 // Antarctica has no border controls to show; left out, it does not draw a hatched band
@@ -26,7 +68,8 @@ export function countryMapStyle(countries: CountryFeatures): StyleSpecification 
 				type: 'geojson',
 				data: countries,
 				attribution: 'Boundaries: Natural Earth'
-			}
+			},
+			[ARC_SOURCE]: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } }
 		},
 		layers: [
 			{ id: 'ocean', type: 'background', paint: { 'background-color': '#e3ebf1' } },
@@ -42,7 +85,20 @@ export function countryMapStyle(countries: CountryFeatures): StyleSpecification 
 				type: 'fill',
 				source: COUNTRY_SOURCE,
 				filter: notAntarctica,
-				paint: { 'fill-color': levelFillColor, 'fill-color-transition': { duration: 0 } }
+				paint: {
+					'fill-color': levelFillColor,
+					'fill-color-transition': { duration: 0 },
+					// Corridors: countries that are not partners step back.
+					'fill-opacity': ['case', ['boolean', ['feature-state', 'dim'], false], 0.22, 1]
+				}
+			},
+			{
+				id: 'country-value',
+				type: 'fill',
+				source: COUNTRY_SOURCE,
+				filter: notAntarctica,
+				layout: { visibility: 'none' },
+				paint: { 'fill-color': valueFillColor }
 			},
 			{
 				id: 'country-outline',
@@ -81,6 +137,20 @@ export function countryMapStyle(countries: CountryFeatures): StyleSpecification 
 					'line-width': ['*', ['coalesce', ['feature-state', 'pulse'], 0], 5],
 					'line-opacity': ['coalesce', ['feature-state', 'pulse'], 0]
 				}
+			},
+			{
+				id: 'corridor-arc-casing',
+				type: 'line',
+				source: ARC_SOURCE,
+				layout: { visibility: 'none', 'line-cap': 'round', 'line-join': 'round' },
+				paint: { 'line-color': '#ffffff', 'line-width': ['+', arcWidth, 2], 'line-opacity': 0.9 }
+			},
+			{
+				id: 'corridor-arc',
+				type: 'line',
+				source: ARC_SOURCE,
+				layout: { visibility: 'none', 'line-cap': 'round', 'line-join': 'round' },
+				paint: { 'line-color': arcColor, 'line-width': arcWidth }
 			},
 			{
 				id: 'country-selected',

@@ -26,14 +26,21 @@ export function readCommits(db: Db, after: number, upTo: number, maxItems: numbe
 		.all(after, upTo) as { first: number; last: number; n: number; layers: string }[];
 	const itemsBetween = db.prepare(
 		`SELECT c.seq, c.layer, c.iso3, c.period, c.old, c.new, r.feed AS source,
-			c.note, c.source_url AS sourceUrl
+			c.note, c.source_url AS sourceUrl, c.partner
 		FROM change_log c JOIN ingest_runs r ON r.id = c.run_id
 		WHERE c.seq BETWEEN ? AND ? ORDER BY c.seq`
 	);
 	// Notes are rare: leave the keys out rather than send nulls to every client.
-	const toItem = (row: ChangeItem & { note: string | null; sourceUrl: string | null }) => {
-		const { note, sourceUrl, ...item } = row;
-		return { ...item, ...(note ? { note } : {}), ...(sourceUrl ? { sourceUrl } : {}) };
+	const toItem = (
+		row: ChangeItem & { note: string | null; sourceUrl: string | null; partner: string | null }
+	) => {
+		const { note, sourceUrl, partner, ...item } = row;
+		return {
+			...item,
+			...(note ? { note } : {}),
+			...(sourceUrl ? { sourceUrl } : {}),
+			...(partner ? { partner } : {})
+		};
 	};
 	let previous = after;
 	return groups.map((g) => {

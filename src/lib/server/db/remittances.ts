@@ -1,0 +1,76 @@
+import type { Corridor, Measure, RemittanceEntry, YearValue } from '../../domain/remittances.ts';
+import type { Db } from './open.ts';
+
+/** Years with data for a measure (share of GDP: years with both remittances and GDP). */
+export function remittanceYears(db: Db, measure: Measure): { first: number; last: number } | null {
+	const row = (
+		measure === 'share_gdp'
+			? db.prepare(
+					`SELECT min(r.year) AS first, max(r.year) AS last FROM remittance r
+					JOIN gdp g ON g.iso3 = r.iso3 AND g.year = r.year WHERE r.measure = 'received'`
+				)
+			: db.prepare('SELECT min(year) AS first, max(year) AS last FROM remittance WHERE measure = ?')
+	).get(...(measure === 'share_gdp' ? [] : [measure])) as {
+		first: number | null;
+		last: number | null;
+	};
+	return row.first !== null && row.last !== null ? { first: row.first, last: row.last } : null;
+}
+
+/** Every country with its value for a year; null where the World Bank has none. */
+export function remittancesIn(db: Db, year: number, measure: Measure): RemittanceEntry[] {
+	if (measure === 'share_gdp') {
+		return db
+			.prepare(
+				`SELECT c.iso3, c.name, r.value * 100.0 / g.value AS value
+				FROM country c
+				LEFT JOIN remittance r ON r.iso3 = c.iso3 AND r.year = @year AND r.measure = 'received'
+				LEFT JOIN gdp g ON g.iso3 = c.iso3 AND g.year = @year AND g.value > 0
+				ORDER BY c.name`
+			)
+			.all({ year }) as RemittanceEntry[];
+	}
+	return db
+		.prepare(
+			`SELECT c.iso3, c.name, r.value FROM country c
+			LEFT JOIN remittance r ON r.iso3 = c.iso3 AND r.year = @year AND r.measure = @measure
+			ORDER BY c.name`
+		)
+		.all({ year, measure }) as RemittanceEntry[];
+}
+
+export function remittanceSeries(db: Db, iso3: string): Record<Measure, YearValue[]> {
+	const byMeasure = (measure: 'received' | 'paid') =>
+		db
+			.prepare('SELECT year, value FROM remittance WHERE iso3 = ? AND measure = ? ORDER BY year')
+			.all(iso3, measure) as YearValue[];
+	const share = db
+		.prepare(
+			`SELECT r.year, r.value * 100.0 / g.value AS value FROM remittance r
+			JOIN gdp g ON g.iso3 = r.iso3 AND g.year = r.year AND g.value > 0
+			WHERE r.iso3 = ? AND r.measure = 'received' ORDER BY r.year`
+		)
+		.all(iso3) as YearValue[];
+	return { received: byMeasure('received'), paid: byMeasure('paid'), share_gdp: share };
+}
+
+export function corridorYears(db: Db): number[] {
+	return db.prepare('SELECT DISTINCT year FROM corridor ORDER BY year').pluck().all() as number[];
+}
+
+/** A country's largest corridors: inbound (money received from origins) or outbound. */
+export function corridorsOf(
+	db: Db,
+	iso3: string,
+	direction: 'in' | 'out',
+	year: number,
+	limit: number
+): Corridor[] {
+	const where = direction === 'in' ? 'destination = @iso3' : 'origin = @iso3';
+	return db
+		.prepare(
+			`SELECT origin AS "from", destination AS "to", value FROM corridor
+			WHERE ${where} AND year = @year ORDER BY value DESC, origin, destination LIMIT @limit`
+		)
+		.all({ iso3, year, limit }) as Corridor[];
+}
