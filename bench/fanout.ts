@@ -20,8 +20,10 @@
  */
 import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { availableParallelism, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { io as connect, type Socket } from 'socket.io-client';
@@ -42,11 +44,13 @@ import {
 import { commitRun } from '../src/lib/server/ingest/run.ts';
 import { ROOT, startServer, type RunningServer } from '../tests/support/server.ts';
 
-/** Overridable for exploring: FANOUT_SIZES=1000,5000 FANOUT_ROUNDS=5 FANOUT_CLIENT_PROCS=3. */
+/** Overridable to explore: FANOUT_SIZES=1000,5000 FANOUT_ROUNDS=5 FANOUT_CLIENT_PROCS=3. */
 const SIZES = (process.env.FANOUT_SIZES ?? '1000,5000').split(',').map(Number);
 const ROUNDS = Number(process.env.FANOUT_ROUNDS ?? 5);
 const CLIENT_PROCS = Number(process.env.FANOUT_CLIENT_PROCS ?? 3);
 const SPACING_MS = 300;
+/** FANOUT_VERBOSE=1 prints every change: first, median and last receipt, the ws send loop. */
+const VERBOSE = Boolean(process.env.FANOUT_VERBOSE);
 /** How long one change may take to reach everyone before the stragglers count as missed. */
 const DELIVERY_TIMEOUT_MS = 5000;
 const CONNECT_TIMEOUT_MS = 60_000;
@@ -203,7 +207,9 @@ function wsServerProcess(): void {
 				client.send(payload, { binary: false });
 				sent++;
 			}
-			if (process.env.FANOUT_DEBUG) console.log(`  ws loop start=${t.toFixed(1)} ${(now() - t).toFixed(1)} ms`);
+			if (VERBOSE) {
+				console.log(`  ws send loop from ${t.toFixed(1)}: ${(now() - t).toFixed(1)} ms`);
+			}
 			res.writeHead(200, { 'content-type': 'text/plain' }).end(String(sent));
 		});
 	});
@@ -292,24 +298,28 @@ class Receipts {
 		}
 	}
 
-	/** Every receipt of `seq`, waiting until each process has reported or the timeout. */
+	/**
+	 * Every receipt of `seq`, once each process has reported. After `timeoutMs` the processes
+	 * still waiting for stragglers are asked for what they have; a process that does not answer
+	 * within a second more is counted as having received nothing.
+	 */
 	async collect(kind: Kind, seq: number, timeoutMs: number): Promise<number[]> {
 		const key = `${kind}:${seq}`;
-		const complete = () => (this.#parts.get(key)?.length ?? 0) === this.procs.length;
-		if (!complete()) {
-			let timer: NodeJS.Timeout | undefined;
+		if ((this.#parts.get(key)?.length ?? 0) < this.procs.length) {
+			const timers: NodeJS.Timeout[] = [];
 			await new Promise<void>((resolve) => {
 				this.#waiters.set(key, resolve);
-				timer = setTimeout(() => {
-					// Ask the processes still waiting for stragglers for what they have.
-					for (const proc of this.procs)
-						proc.send({ type: 'flush', kind, seq } satisfies ToClients);
-				}, timeoutMs);
+				const flush = () => {
+					for (const proc of this.procs) {
+						if (proc.connected) proc.send({ type: 'flush', kind, seq } satisfies ToClients);
+					}
+				};
+				timers.push(setTimeout(flush, timeoutMs), setTimeout(resolve, timeoutMs + 1000));
 			});
-			clearTimeout(timer);
+			timers.forEach(clearTimeout);
 			this.#waiters.delete(key);
 		}
-		const times = this.#parts.get(key)!.flat();
+		const times = (this.#parts.get(key) ?? []).flat();
 		this.#parts.delete(key);
 		return times;
 	}
@@ -330,6 +340,11 @@ const fdsNeeded = (n: number) => Math.max(n, Math.ceil((2 * n) / CLIENT_PROCS)) 
  * the hard limit); when that fails too, it says so and measures only the sizes that fit.
  */
 export async function runFanout(): Promise<void> {
+	if (!existsSync(resolve(ROOT, 'build', 'handler.js'))) {
+		console.log('\nfan-out: build/handler.js is missing: run `npm run build` first. Skipped.');
+		process.exitCode = 1;
+		return;
+	}
 	const limit = openFileLimit();
 	const want = fdsNeeded(Math.max(...SIZES));
 	if (limit >= want) return measure(SIZES);
@@ -372,12 +387,15 @@ interface Row {
 }
 
 async function measure(sizes: number[]): Promise<void> {
-	const children: ChildProcess[] = [];
+	// Whatever else runs on the machine shows in the tails: say how busy it was.
+	const load = loadavg()[0]!;
 	let server: RunningServer | undefined;
+	let wsProc: ChildProcess | undefined;
+	const procs: ChildProcess[] = [];
 	let db: Db | undefined;
 	const deadline = setTimeout(() => {
 		console.error(`fan-out: not done after ${DEADLINE_MS / 1000} s, stopping`);
-		for (const child of children) child.kill('SIGKILL');
+		for (const child of [...procs, wsProc]) child?.kill('SIGKILL');
 		void server?.stop().finally(() => process.exit(1));
 	}, DEADLINE_MS);
 	deadline.unref();
@@ -385,8 +403,7 @@ async function measure(sizes: number[]): Promise<void> {
 	try {
 		server = await startServer({ env: { ADMIN_TOKEN: TOKEN } });
 		const url = server.url;
-		const wsProc = forkRole('ws-server');
-		children.push(wsProc);
+		wsProc = forkRole('ws-server');
 		const { port } = await waitFor<{ type: string; port: number }>(
 			wsProc,
 			(m) => m.type === 'listening',
@@ -394,8 +411,7 @@ async function measure(sizes: number[]): Promise<void> {
 			'the ws server'
 		);
 		const wsUrl = `ws://127.0.0.1:${port}`;
-		const procs = Array.from({ length: CLIENT_PROCS }, () => forkRole('clients'));
-		children.push(...procs);
+		for (let i = 0; i < CLIENT_PROCS; i++) procs.push(forkRole('clients'));
 		const receipts = new Receipts(procs);
 		let sample: string | undefined;
 		for (const proc of procs) {
@@ -457,7 +473,9 @@ async function measure(sizes: number[]): Promise<void> {
 				body
 			});
 			if (response.status !== 201) {
-				throw new Error(`POST /api/restrictions: ${response.status} ${await response.text()}\n${server!.output()}`);
+				throw new Error(
+					`POST /api/restrictions: ${response.status} ${await response.text()}\n${server!.output()}`
+				);
 			}
 			const { seq } = (await response.json()) as { seq: number };
 			return latencies(await receipts.collect('crossings', seq, DELIVERY_TIMEOUT_MS), t0, n);
@@ -520,15 +538,14 @@ async function measure(sizes: number[]): Promise<void> {
 				connectMs
 			});
 		}
-		print(rows, Buffer.byteLength(sample!));
+		print(rows, Buffer.byteLength(sample!), load);
 	} finally {
 		clearTimeout(deadline);
 		db?.close();
-		await Promise.all(
-			children.map((c) =>
-				stopChild(c, c.spawnargs.includes('clients') ? { type: 'close' } : undefined)
-			)
-		);
+		await Promise.all([
+			...procs.map((p) => stopChild(p, { type: 'close' })),
+			wsProc && stopChild(wsProc)
+		]);
 		await server?.stop();
 	}
 }
@@ -536,21 +553,26 @@ async function measure(sizes: number[]): Promise<void> {
 function latencies(times: number[], t0: number, n: number): number[] {
 	if (times.length > n) throw new Error(`${times.length} receipts for ${n} clients`);
 	const out = times.map((t) => t - t0);
-	if (process.env.FANOUT_DEBUG) {
+	if (VERBOSE) {
 		const s = [...out].sort((a, b) => a - b);
-		console.log(`  t0=${t0.toFixed(1)} n=${s.length} first=${s[0]?.toFixed(1)} p50=${percentile(s, 50).toFixed(1)} last=${s.at(-1)?.toFixed(1)}`);
+		const f = (v: number | undefined) => v?.toFixed(1) ?? '—';
+		console.log(
+			`  change at ${t0.toFixed(1)}: ${s.length} received, first ${f(s[0])} ms, ` +
+				`p50 ${f(percentile(s, 50))} ms, last ${f(s.at(-1))} ms`
+		);
 	}
 	return out;
 }
 
-function print(rows: Row[], payloadBytes: number): void {
+function print(rows: Row[], payloadBytes: number, load: number): void {
 	const ms = (v: number) => (Number.isNaN(v) ? '—' : v.toFixed(1)).padStart(7);
 	const cols = (s: Stats) =>
 		`${ms(s.p50)}${ms(s.p95)}${ms(s.p99)}${ms(s.max)}  ${`${s.delivered}/${s.expected}`.padStart(11)}`;
 	console.log(
 		`\nfan-out: one committed change to N /live clients (websocket) against a raw ws broadcast of` +
 			` the same ${payloadBytes}-byte JSON;\n${ROUNDS} changes per trigger after a warm-up, ` +
-			`${CLIENT_PROCS} client processes, latencies in ms from just before the write\n`
+			`${CLIENT_PROCS} client processes, latencies in ms from just before the write; ` +
+			`${availableParallelism()} cores, load average ${load.toFixed(2)} at the start\n`
 	);
 	console.log(
 		`${'N'.padStart(5)}  ${'trigger'.padEnd(22)}${'p50'.padStart(7)}${'p95'.padStart(7)}` +

@@ -6,6 +6,8 @@
  * - re-ingest: the same file again (parse + diff, nothing written) against parsing alone.
  * - border status on a day (with since-when, all countries) against a bare indexed SELECT
  *   of the day's values.
+ * - fan-out: one committed change reaching N live clients against a raw ws broadcast
+ *   (bench/fanout.ts).
  */
 import Database from 'better-sqlite3';
 import { readFileSync, rmSync } from 'node:fs';
@@ -16,6 +18,13 @@ import { openDatabase } from '../src/lib/server/db/open.ts';
 import { oxcgrtC8Feed } from '../src/lib/server/ingest/feeds/oxcgrtC8Feed.ts';
 import { parseOxcgrtC8 } from '../src/lib/server/ingest/feeds/oxcgrtC8.ts';
 import { runIngest } from '../src/lib/server/ingest/run.ts';
+import { runFanout } from './fanout.ts';
+
+// `npm run bench -- --only fanout` runs the fan-out benchmark (bench/fanout.ts) alone.
+if (process.argv.slice(2).join(' ') === '--only fanout') {
+	await runFanout();
+	process.exit();
+}
 
 const snapshot = readFileSync(
 	new URL('../data/oxcgrt/c8_internationaltravel.csv', import.meta.url),
@@ -95,3 +104,5 @@ console.log(`oxcgrt-c8 snapshot: ${values} values, median of ${RUNS} runs (queri
 report('ingest (full run, fresh db)', median(ingest), 'bare insert loop, same rows', median(bare));
 report('re-ingest (same file, no change)', median(reingest), 'parse only', median(parseOnly));
 report('border status on a day (+since)', median(onDay), 'bare SELECT of the day', median(bareDay));
+
+await runFanout();

@@ -55,6 +55,13 @@ async function main(): Promise<number> {
 			console.error(`--every polls a --url and cannot be a --dry-run\n${usage}`);
 			return 2;
 		}
+		if (feed.binary) {
+			// The poller fetches text; a workbook has to be ingested one run at a time.
+			console.error(
+				`--every: ${feed.name} reads binary workbooks, which cannot be polled yet\n${usage}`
+			);
+			return 2;
+		}
 		let intervalMs: number;
 		try {
 			intervalMs = parseInterval(values.every);
@@ -68,7 +75,8 @@ async function main(): Promise<number> {
 		}
 		return poll(feed, values.url, intervalMs, dbPath);
 	}
-	const input = await readSource({ file: values.file, url: values.url });
+	// Binary feeds (workbooks) get the exact bytes, text feeds UTF-8 text.
+	const input = await readSource({ file: values.file, url: values.url }, { binary: feed.binary });
 	const db = openDatabase(dbPath);
 	try {
 		const summary = runIngest(db, feed, input, { dryRun: values['dry-run'] });

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import { join } from 'node:path';
+import { FEEDS } from '../../src/lib/server/ingest/feeds/index.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../src/lib/server/db/open.ts';
 import { oxcgrtC8Feed } from '../../src/lib/server/ingest/feeds/oxcgrtC8Feed.ts';
@@ -434,7 +435,7 @@ describe('FEEDS_CONFIG', () => {
 		}
 		expect(message.split('\n')).toEqual([
 			`FEEDS_CONFIG ${bad} is invalid:`,
-			`${bad}: entry 1: feed: unknown feed "nope" (known: oxcgrt-c8, restrictions)`,
+			`${bad}: entry 1: feed: unknown feed "nope" (known: ${Object.keys(FEEDS).join(', ')})`,
 			`${bad}: entry 2: url: expected an http(s) URL`,
 			expect.stringMatching(`^${bad}: entry 3: every: "hourly" is not an interval`),
 			`${bad}: entry 4: every: "10ms" is too short: the shortest interval is 1s`,

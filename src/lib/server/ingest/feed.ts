@@ -28,6 +28,12 @@ export interface ApplyContext {
 export interface Feed<T> {
 	name: string;
 	description: string;
-	parse(text: string, ctx: ParseContext): ParseOutcome<T>;
+	/**
+	 * Set by feeds whose input is binary (an .xlsx workbook): sources are read as bytes and
+	 * `parse` gets a Uint8Array (or, from a caller that only had text, a string to refuse).
+	 */
+	binary?: true;
+	/** `input` is UTF-8 text for text feeds, bytes for binary ones (see `binary`). */
+	parse(input: string | Uint8Array, ctx: ParseContext): ParseOutcome<T>;
 	apply(ctx: ApplyContext, value: T): void;
 }

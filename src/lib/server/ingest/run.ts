@@ -4,11 +4,18 @@ import type { Db } from '../db/open.ts';
 import type { Feed } from './feed.ts';
 import { IngestRefusedError } from './problem.ts';
 
-export interface IngestInput {
-	/** What to call the input in messages: a file path or URL. */
-	source: string;
-	text: string;
-}
+/**
+ * One input to ingest: its text, its bytes, or both (text feeds read the text, binary
+ * feeds the bytes; the run's sha256 is over the bytes when given).
+ */
+export type IngestInput =
+	| {
+			/** What to call the input in messages: a file path or URL. */
+			source: string;
+			text: string;
+			bytes?: Uint8Array;
+	  }
+	| { source: string; text?: undefined; bytes: Uint8Array };
 
 export interface IngestSummary {
 	feed: string;
@@ -28,6 +35,15 @@ export function lastSeq(db: Db): number {
 	return (db.prepare('SELECT coalesce(max(seq), 0) FROM change_log').pluck().get() as number) ?? 0;
 }
 
+/** World Bank aggregate codes (table wb_aggregate), read when a feed first asks. */
+function aggregateChecker(db: Db): (code: string) => boolean {
+	let codes: Set<string> | undefined;
+	return (code) => {
+		codes ??= new Set(db.prepare('SELECT code FROM wb_aggregate').pluck().all() as string[]);
+		return codes.has(code.trim().toUpperCase());
+	};
+}
+
 /**
  * One ingest run: parse and validate everything first, then diff and write in a single
  * transaction with its change_log rows and run record. A refused input writes nothing.
@@ -38,20 +54,34 @@ export function runIngest<T>(
 	input: IngestInput,
 	options: { dryRun?: boolean } = {}
 ): IngestSummary {
-	const parsed = feed.parse(input.text, {
+	const parsed = feed.parse(parseInput(feed, input), {
 		file: input.source,
-		resolveCountry: countryResolver(db)
+		resolveCountry: countryResolver(db),
+		isAggregate: aggregateChecker(db)
 	});
 	if (!parsed.problems.empty) {
 		throw new IngestRefusedError(parsed.problems.items, parsed.problems.total);
 	}
-	const sha256 = createHash('sha256').update(input.text).digest('hex');
+	const sha256 = createHash('sha256')
+		.update(input.text === undefined ? input.bytes : (input.bytes ?? input.text))
+		.digest('hex');
 	return commitRun(db, feed, parsed.value, {
 		source: input.source,
 		sha256,
 		rowsRead: parsed.rowsRead,
 		dryRun: options.dryRun
 	});
+}
+
+/** Bytes for binary feeds, text for the others (bytes decoded as UTF-8 when there is no text). */
+function parseInput(feed: Feed<unknown>, input: IngestInput): string | Uint8Array {
+	if (input.text === undefined) {
+		return feed.binary
+			? input.bytes
+			: new TextDecoder('utf-8', { ignoreBOM: true }).decode(input.bytes);
+	}
+	// A binary feed given only text (by a caller that has only text) gets it, and refuses it.
+	return feed.binary ? (input.bytes ?? input.text) : input.text;
 }
 
 /**

@@ -278,6 +278,9 @@ export const FeedConfigEntry = z.strictObject({
 				code: 'custom',
 				message: `unknown feed "${name}" (known: ${Object.keys(FEEDS).join(', ')})`
 			});
+		} else if (FEEDS[name]!.binary) {
+			// The poller fetches text; workbooks are ingested with the CLI.
+			ctx.addIssue({ code: 'custom', message: `"${name}" reads a workbook and cannot be polled` });
 		}
 	}),
 	url: z.url({ protocol: /^https?$/, message: 'expected an http(s) URL' }),

@@ -29,6 +29,11 @@ export interface ParseContext {
 	file: string;
 	/** Our ISO3 for a publisher's code, or null when we do not know the country. */
 	resolveCountry(code: string): string | null;
+	/**
+	 * Whether a code is a World Bank aggregate (WLD, EUU, INX …: table wb_aggregate), whose
+	 * values are kept apart from countries. Absent: the caller knows no aggregates.
+	 */
+	isAggregate?(code: string): boolean;
 }
 
 export interface ParseOutcome<T> {

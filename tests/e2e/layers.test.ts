@@ -1,0 +1,79 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, screenshotPath } from '../support/browser.ts';
+import { startServer, type RunningServer } from '../support/server.ts';
+
+let server: RunningServer;
+let browser: Browser;
+let page: Page;
+const problems: string[] = [];
+
+beforeAll(async () => {
+	[server, browser] = await Promise.all([startServer(), launchChromium()]);
+	page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+	page.on('console', (m) => {
+		if (/GL Driver Message/.test(m.text())) return;
+		if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
+	});
+	page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+});
+afterAll(async () => {
+	await browser?.close();
+	await server?.stop();
+});
+
+describe('the remittances and corridors layers in Chromium', () => {
+	it('draws remittances received on a log scale, with a legend that says so', async () => {
+		await page.goto(`${server.url}/?layer=remittances&time=2019`);
+		await page.waitForSelector('[data-testid="map"][data-ready="true"][data-time="2019"]');
+		const legend = page.locator('[data-testid="legend"]');
+		expect(await legend.innerText()).toMatch(/Remittances received, 2019[\s\S]*Log scale/);
+		// Classes are counted from the data: India and Mexico are in the top class.
+		const top = await legend.locator('li').first().innerText();
+		expect(Number(top.trim().split(/\s+/).at(-1))).toBeGreaterThan(5);
+		await page.screenshot({ path: screenshotPath('e2e-remittances') });
+	});
+
+	it('switches to % of GDP and keeps it in the URL', async () => {
+		await page.getByLabel('% of GDP').check();
+		await page.waitForFunction(() =>
+			document.querySelector('[data-testid="legend"]')?.textContent?.includes('% of GDP')
+		);
+		expect(new URL(page.url()).searchParams.get('measure')).toBe('share_gdp');
+		await page.getByLabel('Country', { exact: true }).selectOption('NPL');
+		const panel = page.locator('[data-testid="country-panel"]');
+		await panel.locator('svg path.line').first().waitFor();
+		expect(await panel.innerText()).toContain('Nepal');
+		await page.screenshot({ path: screenshotPath('e2e-remittances-nepal') });
+	});
+
+	it('opens ?layer=corridors&country=MEX on the money sent to Mexico', async () => {
+		await page.goto(`${server.url}/?layer=corridors&country=MEX&time=2020-04-15`);
+		await page.waitForSelector('[data-testid="map"][data-ready="true"][data-time="2020-04-15"]');
+		const list = page.locator('[data-testid="corridor-list"]');
+		await list.locator('li').first().waitFor();
+		const text = await list.innerText();
+		expect(text).toContain('Money sent to Mexico');
+		expect((await list.locator('li').first().innerText()).split('\n')[1]).toBe('United States');
+		const api = (await (
+			await fetch(`${server.url}/api/corridors?country=MEX&direction=in&limit=10`)
+		).json()) as { corridors: unknown[] };
+		expect(await list.locator('li').count()).toBe(api.corridors.length);
+		await page.screenshot({ path: screenshotPath('e2e-corridors-mex') });
+	});
+
+	it('shows where money goes from a sender, with arcs across the Pacific drawn cleanly', async () => {
+		await page.goto(`${server.url}/?layer=corridors&country=USA`);
+		await page.waitForSelector('[data-testid="map"][data-ready="true"]');
+		await page.getByRole('radio', { name: 'Sent to' }).click();
+		await page
+			.locator('[data-testid="corridor-list"] h2', { hasText: 'Money sent from' })
+			.waitFor();
+		await page.waitForTimeout(500);
+		await page.screenshot({ path: screenshotPath('e2e-corridors-usa-out') });
+	});
+
+	it('logged no errors or warnings', () => {
+		expect(problems).toEqual([]);
+	});
+});
