@@ -86,10 +86,15 @@ export function countryMapStyle(countries: CountryFeatures): StyleSpecification 
 				source: COUNTRY_SOURCE,
 				filter: notAntarctica,
 				paint: {
-					'fill-color': levelFillColor,
-					'fill-color-transition': { duration: 0 },
-					// Corridors: countries that are not partners step back.
-					'fill-opacity': ['case', ['boolean', ['feature-state', 'dim'], false], 0.22, 1]
+					// Corridors: countries that are not partners step back to a flat grey (opaque,
+					// so the no-data hatch does not show through).
+					'fill-color': [
+						'case',
+						['boolean', ['feature-state', 'dim'], false],
+						'#e9e9ee',
+						levelFillColor
+					],
+					'fill-color-transition': { duration: 0 }
 				}
 			},
 			{
