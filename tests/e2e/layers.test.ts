@@ -1,7 +1,13 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, screenshotPath } from '../support/browser.ts';
-import { startServer, type RunningServer } from '../support/server.ts';
+import { ROOT, startServer, tempDir, type RunningServer } from '../support/server.ts';
+
+const BX = 'API_BX.TRF.PWKR.CD.DT_DS2_en_csv_v2_38454.csv';
+const dir = tempDir();
 
 let server: RunningServer;
 let browser: Browser;
@@ -9,7 +15,10 @@ let page: Page;
 const problems: string[] = [];
 
 beforeAll(async () => {
-	[server, browser] = await Promise.all([startServer(), launchChromium()]);
+	[server, browser] = await Promise.all([
+		startServer({ databasePath: join(dir, 'layers.db') }),
+		launchChromium()
+	]);
 	page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
 	page.on('console', (m) => {
 		if (/GL Driver Message/.test(m.text())) return;
@@ -20,6 +29,7 @@ beforeAll(async () => {
 afterAll(async () => {
 	await browser?.close();
 	await server?.stop();
+	rmSync(dir, { recursive: true, force: true });
 });
 
 describe('the remittances and corridors layers in Chromium', () => {
@@ -71,6 +81,45 @@ describe('the remittances and corridors layers in Chromium', () => {
 			.waitFor();
 		await page.waitForTimeout(500);
 		await page.screenshot({ path: screenshotPath('e2e-corridors-usa-out') });
+	});
+
+	it('updates an open remittances view when a new vintage is committed', async () => {
+		await page.goto(`${server.url}/?layer=remittances&time=2019`);
+		await page.waitForSelector('[data-testid="map"][data-ready="true"][data-time="2019"]');
+		await page.waitForSelector('[data-testid="live-status"][data-status="live"]');
+		const topCount = async () =>
+			Number(
+				(await page.locator('[data-testid="legend"] li').first().innerText())
+					.trim()
+					.split(/\s+/)
+					.at(-1)
+			);
+		const before = await topCount();
+		// A revised vintage in which India's 2019 inflow is a tenth of a million dollars.
+		const file = join(dir, 'bx-revised.csv');
+		const original = readFileSync(join(ROOT, 'data', 'worldbank-wdi', BX), 'utf8');
+		const revised = original.replace(
+			/^("India","IND",.*)"[\d.]+",\r$/m,
+			(_m, head: string) => `${head}"100000",\r`
+		);
+		expect(revised).not.toBe(original);
+		writeFileSync(file, revised);
+		const seqBefore = Number(await page.locator('[data-testid="map"]').getAttribute('data-seq'));
+		const run = spawnSync(
+			join(ROOT, 'node_modules', '.bin', 'tsx'),
+			[
+				join(ROOT, 'scripts', 'ingest.ts'),
+				'wb-indicator',
+				'--file',
+				file,
+				'--db',
+				server.databasePath
+			],
+			{ encoding: 'utf8' }
+		);
+		expect(run.status, run.stderr).toBe(0);
+		await page.waitForSelector(`[data-testid="map"][data-seq="${seqBefore + 1}"]`);
+		await expect.poll(topCount, { timeout: 5000 }).toBe(before - 1);
 	});
 
 	it('logged no errors or warnings', () => {
