@@ -15,8 +15,11 @@ export interface LiveConnectionOptions {
 	seq: number;
 	/** Items of one commit, in order; return false if they could not be applied in place. */
 	apply(items: ChangeItem[]): boolean;
-	/** Refetch a snapshot; resolves with the seq it includes. */
-	resync(): Promise<number>;
+	/**
+	 * Refetch the data of `layers` (all subscribed layers after a gap); resolves with the seq
+	 * the refetched data includes.
+	 */
+	resync(layers: readonly string[]): Promise<number>;
 }
 
 /**
@@ -73,18 +76,22 @@ export class LiveConnection {
 			this.status = 'live';
 			this.updatedAt = Date.now();
 			// The server knows less than we do: it is another database; start over from it.
-			if (ack.seq < this.seq) void this.#resync();
+			if (ack.seq < this.seq) void this.#resync(this.#options.layers);
 		});
 	}
 
 	#receive(event: ChangesEvent) {
 		if (this.#resyncing || event.seq <= this.seq) return;
-		if (event.after !== this.seq || event.reload) {
-			void this.#resync();
+		if (event.after !== this.seq) {
+			void this.#resync(this.#options.layers);
+			return;
+		}
+		if (event.reload) {
+			void this.#resync(event.reload);
 			return;
 		}
 		if (event.items && event.items.length > 0 && !this.#options.apply(event.items)) {
-			void this.#resync();
+			void this.#resync(this.#options.layers);
 			return;
 		}
 		this.seq = event.seq;
@@ -92,11 +99,11 @@ export class LiveConnection {
 	}
 
 	/** Refetches the snapshot, then asks for whatever was committed after it. */
-	async #resync() {
+	async #resync(layers: readonly string[]) {
 		if (this.#resyncing) return;
 		this.#resyncing = true;
 		try {
-			this.seq = await this.#options.resync();
+			this.seq = await this.#options.resync(layers);
 			this.updatedAt = Date.now();
 		} catch (err) {
 			console.warn(`live: refetching the data failed: ${(err as Error).message}`);
