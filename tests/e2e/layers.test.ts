@@ -3,7 +3,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, screenshotPath } from '../support/browser.ts';
+import { launchChromium, screenshotPath, watchedPage } from '../support/browser.ts';
 import { ROOT, startServer, tempDir, type RunningServer } from '../support/server.ts';
 
 const BX = 'API_BX.TRF.PWKR.CD.DT_DS2_en_csv_v2_38454.csv';
@@ -12,19 +12,14 @@ const dir = tempDir();
 let server: RunningServer;
 let browser: Browser;
 let page: Page;
-const problems: string[] = [];
+let problems: string[] = [];
 
 beforeAll(async () => {
 	[server, browser] = await Promise.all([
 		startServer({ databasePath: join(dir, 'layers.db') }),
 		launchChromium()
 	]);
-	page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
-	page.on('console', (m) => {
-		if (/GL Driver Message/.test(m.text())) return;
-		if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
-	});
-	page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+	({ page, problems } = await watchedPage(browser));
 });
 afterAll(async () => {
 	await browser?.close();

@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, screenshotPath } from '../support/browser.ts';
+import { launchChromium, screenshotPath, watchedPage } from '../support/browser.ts';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,7 +11,7 @@ const TOKEN = 'e2e-token';
 let server: RunningServer;
 let browser: Browser;
 let page: Page;
-const problems: string[] = [];
+let problems: string[] = [];
 /** While the test has stopped the server on purpose, failed reconnects are expected. */
 let outage = false;
 const dir = tempDir();
@@ -22,12 +22,7 @@ beforeAll(async () => {
 		startServer({ databasePath: join(dir, 'live.db'), env: { ADMIN_TOKEN: TOKEN } }),
 		launchChromium()
 	]);
-	page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
-	page.on('console', (m) => {
-		if (/GL Driver Message/.test(m.text()) || outage) return;
-		if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
-	});
-	page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+	({ page, problems } = await watchedPage(browser, () => outage));
 });
 afterAll(async () => {
 	await browser?.close();

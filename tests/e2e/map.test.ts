@@ -1,24 +1,17 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, screenshotPath } from '../support/browser.ts';
+import { launchChromium, screenshotPath, watchedPage } from '../support/browser.ts';
 import { shareOfLevels } from '../support/pixels.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 
 let server: RunningServer;
 let browser: Browser;
 let page: Page;
-const problems: string[] = [];
+let problems: string[] = [];
 
 beforeAll(async () => {
 	[server, browser] = await Promise.all([startServer(), launchChromium()]);
-	page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
-	page.on('console', (m) => {
-		// SwiftShader reports "GPU stall due to ReadPixels" when the test itself screenshots
-		// the canvas; that is the test's doing, not the page's.
-		if (/GL Driver Message/.test(m.text())) return;
-		if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
-	});
-	page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+	({ page, problems } = await watchedPage(browser));
 	page.on('requestfailed', (r) => problems.push(`requestfailed: ${r.url()}`));
 });
 afterAll(async () => {

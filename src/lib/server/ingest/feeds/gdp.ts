@@ -7,7 +7,7 @@
  * Economies go to `gdp`, with one change_log row (layer `gdp`) per changed value, since GDP is
  * the denominator of remittances as a share of GDP; aggregates go to `aggregate_value`.
  */
-import { parse } from 'csv-parse/sync';
+import { readCsvRecords } from '../csvRecords.ts';
 import type { Feed } from '../feed.ts';
 import { ProblemList } from '../problem.ts';
 import type { ParseContext, ParseOutcome } from './oxcgrtC8.ts';
@@ -31,19 +31,8 @@ export function parseGdp(text: string, ctx: ParseContext): ParseOutcome<WbIndica
 		rowsRead,
 		problems
 	});
-	let records: { record: string[]; info: { lines: number } }[];
-	try {
-		records = parse(text, {
-			bom: true,
-			info: true,
-			relax_column_count: true,
-			skip_empty_lines: true
-		}) as unknown as typeof records;
-	} catch (err) {
-		const e = err as { lines?: number; message: string };
-		problems.add(e.lines ?? 0, 'csv', e.message);
-		return refused(0);
-	}
+	const records = readCsvRecords(text, problems);
+	if (!records) return refused(0);
 	const header = records[0];
 	if (!header) {
 		problems.add(0, 'header', 'the file is empty');

@@ -7,7 +7,7 @@
  * column; and, in 2020, empty names for the id columns. We identify columns by what
  * they hold, not by position.
  */
-import { parse } from 'csv-parse/sync';
+import { readCsvRecords } from '../csvRecords.ts';
 import { parseDayMonYear } from '../../../domain/date.ts';
 import { ProblemList } from '../problem.ts';
 
@@ -51,19 +51,8 @@ const normaliseHeader = (h: string) => h.toLowerCase().replace(/[^a-z]/g, '');
 export function parseOxcgrtC8(text: string, ctx: ParseContext): ParseOutcome<C8Table> {
 	const problems = new ProblemList(ctx.file);
 	const table: C8Table = { days: [], rows: [] };
-	let records: { record: string[]; info: { lines: number } }[];
-	try {
-		records = parse(text, {
-			bom: true,
-			info: true,
-			relax_column_count: true,
-			skip_empty_lines: true
-		}) as unknown as typeof records;
-	} catch (err) {
-		const e = err as { lines?: number; message: string };
-		problems.add(e.lines ?? 0, 'csv', e.message);
-		return { value: table, rowsRead: 0, problems };
-	}
+	const records = readCsvRecords(text, problems);
+	if (!records) return { value: table, rowsRead: 0, problems };
 	const header = records[0];
 	if (!header) {
 		problems.add(0, 'header', 'the file is empty');

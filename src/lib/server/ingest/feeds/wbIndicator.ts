@@ -18,7 +18,7 @@
  * of our countries is an economy; a World Bank aggregate code (WLD, EUU, INX …) is kept apart
  * as an aggregate; any other code is a problem.
  */
-import { parse } from 'csv-parse/sync';
+import { readCsvRecords } from '../csvRecords.ts';
 import { ProblemList } from '../problem.ts';
 import type { ParseContext, ParseOutcome } from './oxcgrtC8.ts';
 
@@ -146,19 +146,8 @@ function parseBulkCsv(
 	problems: ProblemList
 ): ParseOutcome<WbIndicatorData> {
 	const value: WbIndicatorData = { indicator: null, points: [] };
-	let records: { record: string[]; info: { lines: number } }[];
-	try {
-		records = parse(text, {
-			bom: true,
-			info: true,
-			relax_column_count: true,
-			skip_empty_lines: true
-		}) as unknown as typeof records;
-	} catch (err) {
-		const e = err as { lines?: number; message: string };
-		problems.add(e.lines ?? 0, 'csv', e.message);
-		return { value, rowsRead: 0, problems };
-	}
+	const records = readCsvRecords(text, problems);
+	if (!records) return { value, rowsRead: 0, problems };
 
 	// The header is the first record with a "Country Code" cell; the preamble comes before it.
 	const headerAt = records.findIndex((r) =>

@@ -1,0 +1,28 @@
+import { parse } from 'csv-parse/sync';
+import type { ProblemList } from './problem.ts';
+
+/** One CSV record with the line it ends on, for `file:line` messages. */
+export interface CsvRecord {
+	record: string[];
+	info: { lines: number };
+}
+
+/**
+ * Reads every record of a CSV as arrays of cells (BOM, quoting and CRLF/LF handled by
+ * csv-parse). Rows may differ in length: each feed checks that itself, to name the line.
+ * Broken quoting becomes a `csv` problem at its line, and null is returned.
+ */
+export function readCsvRecords(text: string, problems: ProblemList): CsvRecord[] | null {
+	try {
+		return parse(text, {
+			bom: true,
+			info: true,
+			relax_column_count: true,
+			skip_empty_lines: true
+		}) as unknown as CsvRecord[];
+	} catch (err) {
+		const e = err as { lines?: number; message: string };
+		problems.add(e.lines ?? 0, 'csv', e.message);
+		return null;
+	}
+}
