@@ -14,7 +14,11 @@
  * of socket, so one event loop does not have to read all N sockets. Every process stamps with
  * `performance.timeOrigin + performance.now()` (one machine, one clock); latency is receipt time
  * minus the moment just before the POST or commit was issued. Each N gets one warm-up change per
- * trigger, then ROUNDS measured changes per trigger, interleaved, spaced by SPACING_MS.
+ * trigger, then ROUNDS measured changes per trigger, interleaved, spaced by about SPACING_MS.
+ *
+ * The spacing varies by up to one watcher interval (50 ms): the server's setInterval re-phases
+ * after each long broadcast, and a fixed 300 ms gap would land every file commit just after a
+ * poll, measuring the worst-case wait every time instead of a spread of waits.
  *
  * Run alone with `npm run bench -- --only fanout` or `npx tsx bench/fanout.ts`.
  */
@@ -44,11 +48,15 @@ import {
 import { commitRun } from '../src/lib/server/ingest/run.ts';
 import { ROOT, startServer, type RunningServer } from '../tests/support/server.ts';
 
-/** Overridable to explore: FANOUT_SIZES=1000,5000 FANOUT_ROUNDS=5 FANOUT_CLIENT_PROCS=3. */
+/** Overridable to explore: FANOUT_SIZES=1000,5000 FANOUT_ROUNDS=10 FANOUT_CLIENT_PROCS=3. */
 const SIZES = (process.env.FANOUT_SIZES ?? '1000,5000').split(',').map(Number);
-const ROUNDS = Number(process.env.FANOUT_ROUNDS ?? 5);
+const ROUNDS = Number(process.env.FANOUT_ROUNDS ?? 10);
 const CLIENT_PROCS = Number(process.env.FANOUT_CLIENT_PROCS ?? 3);
 const SPACING_MS = 300;
+const WATCH_INTERVAL_MS = 50;
+/** Evenly spread, reproducible offsets within one watcher interval (golden-ratio sequence). */
+let gaps = 0;
+const gap = () => SPACING_MS + ((++gaps * 0.618034) % 1) * WATCH_INTERVAL_MS;
 /** FANOUT_VERBOSE=1 prints every change: first, median and last receipt, the ws send loop. */
 const VERBOSE = Boolean(process.env.FANOUT_VERBOSE);
 /** How long one change may take to reach everyone before the stragglers count as missed. */
@@ -60,7 +68,8 @@ const DEADLINE_MS = 150_000;
 const CONNECT_CONCURRENCY = 64;
 const TOKEN = 'bench-fanout-token-0123456789';
 const FILE = fileURLToPath(import.meta.url);
-/** The target from the issue: p99 at 5,000 clients, and against raw ws. */
+/** The target from the issue: p99 at 5,000 clients, absolute and against raw ws. */
+const TARGET_CLIENTS = 5000;
 const TARGET_P99_MS = 150;
 const TARGET_RATIO = 1.5;
 
@@ -493,13 +502,15 @@ async function measure(sizes: number[]): Promise<void> {
 				sha256: createHash('sha256').update(text).digest('hex'),
 				rowsRead: 1
 			});
+			if (VERBOSE) console.log(`  commit in this process: ${(now() - t0).toFixed(1)} ms`);
 			return latencies(await receipts.collect('crossings', seq, DELIVERY_TIMEOUT_MS), t0, n);
 		}
 
 		let wsSeq = 1_000_000;
 		/** The baseline: the same JSON sent by a bare ws server. */
 		async function viaWs(n: number): Promise<number[]> {
-			const event = JSON.parse(sample!) as ChangesEvent;
+			if (!sample) throw new Error('no `changes` event reached any client to copy');
+			const event = JSON.parse(sample) as ChangesEvent;
 			const seq = ++wsSeq;
 			const body = JSON.stringify({ ...event, seq, after: seq - 1 });
 			const t0 = now();
@@ -519,11 +530,11 @@ async function measure(sizes: number[]): Promise<void> {
 			// Round 0 warms up each path (and gives the real payload for the baseline).
 			for (let round = 0; round <= ROUNDS; round++) {
 				const api = await viaApi(n);
-				await sleep(SPACING_MS);
+				await sleep(gap());
 				const external = await viaFile(n);
-				await sleep(SPACING_MS);
+				await sleep(gap());
 				const ws = await viaWs(n);
-				await sleep(SPACING_MS);
+				await sleep(gap());
 				if (round === 0) continue;
 				all.api.push(...api);
 				all.external.push(...external);
@@ -597,14 +608,16 @@ function print(rows: Row[], payloadBytes: number, load: number): void {
 				`(subscribed), raw ws ${(row.connectMs.ws / 1000).toFixed(1)} s`
 		);
 	}
-	const largest = rows.at(-1);
+	const largest = rows.find((r) => r.n === TARGET_CLIENTS);
 	if (largest) {
-		const worst = Math.max(largest.api.p99, largest.external.p99);
-		const ratio = worst / largest.ws.p99;
-		const ok = worst <= TARGET_P99_MS && ratio <= TARGET_RATIO;
+		const verdict = (name: string, p99: number) => {
+			const ratio = p99 / largest.ws.p99;
+			const ok = p99 <= TARGET_P99_MS && ratio <= TARGET_RATIO;
+			return `${name} ${ok ? 'met' : 'MISSED'} (p99 ${p99.toFixed(1)} ms, ${ratio.toFixed(2)}×)`;
+		};
 		console.log(
-			`target at ${largest.n}: p99 ≤ ${TARGET_P99_MS} ms and ≤ ${TARGET_RATIO}× raw ws: ` +
-				`${ok ? 'met' : 'MISSED'} (worst p99 ${worst.toFixed(1)} ms, ${ratio.toFixed(2)}×)`
+			`target at ${largest.n} clients, p99 ≤ ${TARGET_P99_MS} ms and ≤ ${TARGET_RATIO}× raw ws: ` +
+				`${verdict('API POST', largest.api.p99)}; ${verdict('other process', largest.external.p99)}`
 		);
 	}
 }

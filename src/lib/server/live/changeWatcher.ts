@@ -28,7 +28,9 @@ export class ChangeWatcher {
 
 	constructor(db: Db, options: ChangeWatcherOptions = {}) {
 		this.#db = db;
-		this.intervalMs = options.intervalMs ?? 50;
+		// The pragma is a cheap read of a counter: a short interval costs little and is what
+		// bounds the delay for commits by other processes (see BENCHMARKS.md).
+		this.intervalMs = options.intervalMs ?? 10;
 		this.maxItems = options.maxItems ?? 500;
 		this.#dataVersion = this.#readDataVersion();
 		this.seq = lastSeq(db);
