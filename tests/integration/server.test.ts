@@ -30,7 +30,7 @@ describe('the production server', () => {
 	it('serves the page with its title, description and source line without JavaScript', async () => {
 		const html = await (await fetch(`${server.url}/?time=2020-04-15`)).text();
 		expect(html).toContain(
-			'<title>Crossings: border controls around the world, day by day</title>'
+			'<title>Crossings: border controls and remittances around the world</title>'
 		);
 		expect(html).toMatch(/<meta name="description" content="[^"]+"/);
 		expect(html).toContain('Oxford COVID-19 Government Response Tracker (CC BY 4.0)');
