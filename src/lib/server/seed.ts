@@ -40,14 +40,8 @@ export function seedIfEmpty(db: Db, dataDir: string): IngestSummary[] {
 		const feed = FEEDS[name];
 		if (!feed || !db.prepare(missing).pluck().get()) continue;
 		const path = join(dataDir, file);
-		const bytes = readFileSync(path);
-		summaries.push(
-			runIngest(db, feed, {
-				source: path,
-				text: feed.binary ? '' : bytes.toString('utf8'),
-				...(feed.binary ? { bytes } : {})
-			})
-		);
+		// Bytes for every feed: the runner decodes them for the text ones.
+		summaries.push(runIngest(db, feed, { source: path, bytes: readFileSync(path) }));
 	}
 	return summaries;
 }
