@@ -8,12 +8,13 @@
  * requests, ingests only new content and prints one JSON summary line per poll. Refused
  * inputs and network errors are reported on stderr and polling goes on; exit 0 when stopped.
  */
-import { parseArgs } from 'node:util';
+import { parseCommandLine } from './commandLine.ts';
 import { resolve } from 'node:path';
 import { openDatabase } from '../src/lib/server/db/open.ts';
 import { FEEDS } from '../src/lib/server/ingest/feeds/index.ts';
 import { IngestRefusedError } from '../src/lib/server/ingest/problem.ts';
-import { lastSeq, runIngest } from '../src/lib/server/ingest/run.ts';
+import { lastSeq } from '../src/lib/server/db/changeLog.ts';
+import { runIngest } from '../src/lib/server/ingest/run.ts';
 import { FeedPoller, parseInterval, refusalLines } from '../src/lib/server/ingest/schedule.ts';
 import { readSource } from '../src/lib/server/ingest/source.ts';
 
@@ -22,28 +23,18 @@ const usage = `usage: npm run ingest -- <feed> (--file PATH | --url URL) [--db P
 feeds: ${Object.keys(FEEDS).join(', ')}`;
 
 async function main(): Promise<number> {
-	let args;
-	try {
-		args = parseArgs({
-			allowPositionals: true,
-			options: {
-				file: { type: 'string' },
-				url: { type: 'string' },
-				every: { type: 'string' },
-				db: { type: 'string' },
-				'dry-run': { type: 'boolean', default: false },
-				help: { type: 'boolean', short: 'h' }
-			}
-		});
-	} catch (err) {
-		console.error(`${(err as Error).message}\n${usage}`);
-		return 2;
-	}
+	const args = parseCommandLine(
+		{
+			file: { type: 'string' },
+			url: { type: 'string' },
+			every: { type: 'string' },
+			db: { type: 'string' },
+			'dry-run': { type: 'boolean', default: false }
+		},
+		usage
+	);
+	if (typeof args === 'number') return args;
 	const { values, positionals } = args;
-	if (values.help) {
-		console.log(usage);
-		return 0;
-	}
 	const feed = FEEDS[positionals[0] ?? ''];
 	if (!feed || positionals.length !== 1 || !!values.file === !!values.url) {
 		console.error(feed ? usage : `unknown feed "${positionals[0] ?? ''}"\n${usage}`);

@@ -10,10 +10,10 @@
  * SIGINT/SIGTERM stop it between days (exit 0). Exit 1 when the file is refused, 2 on a
  * usage error. `--allow-fast` permits ticks under 500 ms (tests and load tests).
  */
+import { parseCommandLine } from './commandLine.ts';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { countryResolver } from '../src/lib/server/db/countries.ts';
 import { openDatabase, type Db } from '../src/lib/server/db/open.ts';
 import { parseOxcgrtC8, type C8Table } from '../src/lib/server/ingest/feeds/oxcgrtC8.ts';
@@ -36,30 +36,20 @@ speed: days per time, like 1d/s (default), 2d/s, 1d/500ms, 7d/s`;
 class UsageError extends Error {}
 
 async function main(): Promise<number> {
-	let args;
-	try {
-		args = parseArgs({
-			allowPositionals: true,
-			options: {
-				file: { type: 'string' },
-				from: { type: 'string' },
-				to: { type: 'string' },
-				speed: { type: 'string', default: '1d/s' },
-				db: { type: 'string' },
-				reset: { type: 'boolean', default: false },
-				'allow-fast': { type: 'boolean', default: false },
-				help: { type: 'boolean', short: 'h' }
-			}
-		});
-	} catch (err) {
-		console.error(`${(err as Error).message}\n${usage}`);
-		return 2;
-	}
+	const args = parseCommandLine(
+		{
+			file: { type: 'string' },
+			from: { type: 'string' },
+			to: { type: 'string' },
+			speed: { type: 'string', default: '1d/s' },
+			db: { type: 'string' },
+			reset: { type: 'boolean', default: false },
+			'allow-fast': { type: 'boolean', default: false }
+		},
+		usage
+	);
+	if (typeof args === 'number') return args;
 	const { values, positionals } = args;
-	if (values.help) {
-		console.log(usage);
-		return 0;
-	}
 	if (positionals.length !== 1 || positionals[0] !== oxcgrtC8Feed.name) {
 		console.error(`only the ${oxcgrtC8Feed.name} feed can be replayed\n${usage}`);
 		return 2;

@@ -1,7 +1,7 @@
 import { borderStatusSeries } from '$lib/server/db/borderStatus';
 import { listCountries } from '$lib/server/db/countries';
 import { corridorYears, remittanceYears } from '$lib/server/db/remittances';
-import { lastSeq } from '$lib/server/ingest/run';
+import { lastSeq } from '$lib/server/db/changeLog';
 import { serverContext } from '$lib/server/context';
 
 export function load() {

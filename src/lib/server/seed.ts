@@ -38,7 +38,8 @@ export function seedIfEmpty(db: Db, dataDir: string): IngestSummary[] {
 	const summaries: IngestSummary[] = [];
 	for (const { feed: name, file, missing } of BUNDLED_SNAPSHOTS) {
 		const feed = FEEDS[name];
-		if (!feed || !db.prepare(missing).pluck().get()) continue;
+		if (!feed) throw new Error(`bundled snapshot ${file}: no feed "${name}"`);
+		if (!db.prepare(missing).pluck().get()) continue;
 		const path = join(dataDir, file);
 		// Bytes for every feed: the runner decodes them for the text ones.
 		summaries.push(runIngest(db, feed, { source: path, bytes: readFileSync(path) }));

@@ -1,5 +1,10 @@
 import type { Db } from './open.ts';
 
+/** The seq of the last committed change (0 for a new database). */
+export function lastSeq(db: Db): number {
+	return db.prepare('SELECT coalesce(max(seq), 0) FROM change_log').pluck().get() as number;
+}
+
 export interface ChangeRecord {
 	seq: number;
 	at: string;

@@ -60,7 +60,9 @@ export function countriesInRegion(db: Db, region: string): Set<string> | null {
 	return rows.length > 0 ? new Set(rows) : null;
 }
 
+/** The country for an ISO3 code or a publisher's alias; null for anything else. */
 export function findCountry(db: Db, code: string): Country | null {
+	if (!/^\s*[A-Za-z]{3}\s*$/.test(code)) return null;
 	const row = db
 		.prepare(
 			`SELECT iso3, name, m49_region AS m49Region, m49_subregion AS m49Subregion,

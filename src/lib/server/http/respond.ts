@@ -10,6 +10,10 @@ export function notFound(message: string): Response {
 	return json({ error: message }, { status: 404 });
 }
 
+export function unknownCountry(code: string): Response {
+	return notFound(`unknown country "${code}" (expected an ISO 3166 alpha-3 code)`);
+}
+
 /** A 400 response carrying the first validation message of each bad parameter. */
 export class BadRequest extends Error {
 	constructor(

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { lastSeq } from '../db/changeLog.ts';
 import { countryResolver } from '../db/countries.ts';
 import type { Db } from '../db/open.ts';
 import type { Feed } from './feed.ts';
@@ -30,10 +31,6 @@ export interface IngestSummary {
 }
 
 class DryRunRollback extends Error {}
-
-export function lastSeq(db: Db): number {
-	return (db.prepare('SELECT coalesce(max(seq), 0) FROM change_log').pluck().get() as number) ?? 0;
-}
 
 /** World Bank aggregate codes (table wb_aggregate), read when a feed first asks. */
 function aggregateChecker(db: Db): (code: string) => boolean {

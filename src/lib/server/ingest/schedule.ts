@@ -12,7 +12,8 @@ import type { Db } from '../db/open.ts';
 import type { Feed } from './feed.ts';
 import { FEEDS } from './feeds/index.ts';
 import { formatProblem, IngestRefusedError } from './problem.ts';
-import { lastSeq, runIngest, type IngestSummary } from './run.ts';
+import { lastSeq } from '../db/changeLog.ts';
+import { runIngest, type IngestSummary } from './run.ts';
 
 const UNITS: Record<string, number> = {
 	ms: 1,

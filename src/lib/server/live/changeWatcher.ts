@@ -1,5 +1,5 @@
 import type { Db } from '../db/open.ts';
-import { lastSeq } from '../ingest/run.ts';
+import { lastSeq } from '../db/changeLog.ts';
 import { readCommits, type Commit } from './commits.ts';
 
 export interface ChangeWatcherOptions {

@@ -7,7 +7,7 @@ import {
 	csvResponse,
 	endpoint,
 	formatParam,
-	notFound,
+	unknownCountry,
 	parseQuery,
 	toCsv
 } from '$lib/server/http/respond';
@@ -30,7 +30,7 @@ export function GET({ url }) {
 		const { db } = serverContext();
 		const query = parseQuery(url, Query);
 		const country = findCountry(db, query.country);
-		if (!country) return notFound(`unknown country "${query.country}"`);
+		if (!country) return unknownCountry(query.country);
 		const years = corridorYears(db);
 		if (years.length === 0) throw new BadRequest('no corridor data has been ingested yet');
 		const year = query.year ?? years.at(-1)!;

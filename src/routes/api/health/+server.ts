@@ -1,6 +1,6 @@
 import { json } from '@sveltejs/kit';
 import { borderStatusRange } from '$lib/server/db/borderStatus';
-import { lastSeq } from '$lib/server/ingest/run';
+import { lastSeq } from '$lib/server/db/changeLog';
 import { serverContext } from '$lib/server/context';
 
 export function GET() {

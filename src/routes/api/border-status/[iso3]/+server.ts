@@ -10,7 +10,7 @@ import {
 	csvResponse,
 	endpoint,
 	formatParam,
-	notFound,
+	unknownCountry,
 	parseQuery,
 	toCsv
 } from '$lib/server/http/respond';
@@ -20,9 +20,8 @@ export function GET({ params, url }) {
 	return endpoint(() => {
 		const { db } = serverContext();
 		const { format } = parseQuery(url, z.object({ format: formatParam }));
-		const country = /^[A-Za-z]{3}$/.test(params.iso3) ? findCountry(db, params.iso3) : null;
-		if (!country)
-			return notFound(`unknown country "${params.iso3}" (expected an ISO 3166 alpha-3 code)`);
+		const country = findCountry(db, params.iso3);
+		if (!country) return unknownCountry(params.iso3);
 		const history = borderStatusHistory(db, country.iso3, borderStatusRange(db));
 		if (format === 'csv') {
 			return csvResponse(
