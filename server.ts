@@ -6,26 +6,40 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { closeServerContext, serverContext } from './src/lib/server/context.ts';
+import { closeServerContext, serverContext, type ServerContext } from './src/lib/server/context.ts';
+import { databaseFileProblem, DatabaseOpenError } from './src/lib/server/db/open.ts';
+import { isDirectory, staticFiles } from './src/lib/server/http/staticFiles.ts';
 import {
 	loadFeedsConfig,
 	startConfiguredFeeds,
 	type FeedConfigEntry
 } from './src/lib/server/ingest/schedule.ts';
 import { attachLive } from './src/lib/server/live/socket.ts';
+import { log } from './src/lib/server/log.ts';
 import { seedIfEmpty } from './src/lib/server/seed.ts';
 
-type Handler = (req: IncomingMessage, res: ServerResponse, next?: () => void) => void;
+type Handler = (req: IncomingMessage, res: ServerResponse, next?: () => void) => unknown;
 
 const root = fileURLToPath(new URL('.', import.meta.url));
-const handlerPath = `${root}build/handler.js`;
+// CROSSINGS_BUILD_DIR: a build kept elsewhere (tests run a copy they can break).
+const buildDir = process.env.CROSSINGS_BUILD_DIR || `${root}build`;
+const handlerPath = `${buildDir}/handler.js`;
 if (!existsSync(handlerPath)) {
 	console.error('No build found: run `npm run build` (or `npm start`, which builds if needed).');
 	process.exit(1);
 }
 const { handler } = (await import(pathToFileURL(handlerPath).href)) as { handler: Handler };
 
-const ctx = serverContext();
+let ctx: ServerContext;
+try {
+	ctx = serverContext();
+} catch (err) {
+	// A read-only, missing or foreign database file is the operator's to fix: say so in one line.
+	console.error(
+		err instanceof DatabaseOpenError ? err.message : `cannot start: ${(err as Error).message}`
+	);
+	process.exit(1);
+}
 // Feeds polled in this process (FEEDS_CONFIG): an invalid file stops the start before anything.
 let feedEntries: FeedConfigEntry[] = [];
 try {
@@ -39,8 +53,52 @@ for (const summary of seedIfEmpty(ctx.db, `${root}data`)) {
 }
 const feeds = startConfiguredFeeds(ctx, feedEntries);
 
-const server = createServer((req, res) => handler(req, res));
-const live = attachLive(server, ctx);
+const clientDir = `${buildDir}/client`;
+const serveStatic = isDirectory(clientDir)
+	? staticFiles(clientDir, {
+			immutablePrefix: '/_app/immutable/',
+			onError: (err, path) => log().error({ err, path }, 'static file failed')
+		})
+	: (_req: IncomingMessage, _res: ServerResponse, next: () => void) => next();
+
+/** Nothing one request does may end the process: its errors end that response only. */
+function respond(req: IncomingMessage, res: ServerResponse) {
+	const fail = (err: unknown) => {
+		log().error({ err, method: req.method, path: req.url }, 'request failed outside the app');
+		if (!res.headersSent) {
+			res.writeHead(500, { 'content-type': 'text/plain' });
+			res.end('Internal error');
+		} else res.destroy();
+	};
+	try {
+		serveStatic(req, res, () => {
+			try {
+				Promise.resolve(handler(req, res)).catch(fail);
+			} catch (err) {
+				fail(err);
+			}
+		});
+	} catch (err) {
+		fail(err);
+	}
+}
+
+const server = createServer(respond);
+const live = attachLive(server, ctx, {
+	limits: {
+		connectionsPerMinute: ctx.config.liveConnectionsPerMinute,
+		subscribesPerMinute: ctx.config.liveSubscribesPerMinute
+	}
+});
+
+// Health answers 503 when the file is gone; the log says so once, loudly, for whoever watches it.
+let reportedFileProblem = false;
+setInterval(() => {
+	const problem = databaseFileProblem(ctx.db);
+	if (problem && !reportedFileProblem)
+		log().fatal({ databasePath: ctx.config.databasePath }, problem);
+	reportedFileProblem = problem !== null;
+}, 5000).unref();
 
 server.listen(ctx.config.port, ctx.config.host, () => {
 	const address = server.address();
@@ -50,19 +108,33 @@ server.listen(ctx.config.port, ctx.config.host, () => {
 });
 
 let closing = false;
-function shutdown(signal: string) {
+function shutdown(signal: string, code = 0) {
 	if (closing) return;
 	closing = true;
 	console.log(`${signal}: closing`);
 	// Force the exit if open connections keep the server from closing in time.
 	setTimeout(() => process.exit(1), 10_000).unref();
-	void feeds.stop();
+	// Polling stops at once; an ingest in flight in the feeds' worker thread commits first.
+	const feedsStopped = feeds.stop();
 	void live.close();
 	server.close(() => {
-		closeServerContext();
-		process.exit(0);
+		void feedsStopped.finally(() => {
+			closeServerContext();
+			process.exit(code);
+		});
 	});
 	server.closeAllConnections();
 }
 process.on('SIGTERM', () => shutdown('SIGTERM'));
 process.on('SIGINT', () => shutdown('SIGINT'));
+
+// An exception nobody caught leaves the process in a state nobody knows: log it with its
+// stack, close what can be closed, and exit for the supervisor to restart us.
+process.on('uncaughtException', (err, origin) => {
+	log().fatal({ err, origin }, 'uncaught exception: shutting down');
+	shutdown('uncaughtException', 1);
+});
+// A rejected promise nobody awaited is a bug, but the state it leaves is known: log and go on.
+process.on('unhandledRejection', (reason) => {
+	log().error({ err: reason }, 'unhandled promise rejection');
+});

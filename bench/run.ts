@@ -8,6 +8,8 @@
  *   of the day's values.
  * - fan-out: one committed change reaching N live clients against a raw ws broadcast
  *   (bench/fanout.ts).
+ * - read path: requests/s and latency of the server's reads against a static file it serves,
+ *   and its event-loop delay under load, ingest and socket floods against idle (bench/readPath.ts).
  */
 import Database from 'better-sqlite3';
 import { readFileSync, rmSync } from 'node:fs';
@@ -19,10 +21,19 @@ import { oxcgrtC8Feed } from '../src/lib/server/ingest/feeds/oxcgrtC8Feed.ts';
 import { parseOxcgrtC8 } from '../src/lib/server/ingest/feeds/oxcgrtC8.ts';
 import { runIngest } from '../src/lib/server/ingest/run.ts';
 import { runFanout } from './fanout.ts';
+import { runReadPath } from './readPath.ts';
 
-// `npm run bench -- --only fanout` runs the fan-out benchmark (bench/fanout.ts) alone.
-if (process.argv.slice(2).join(' ') === '--only fanout') {
-	await runFanout();
+// `npm run bench -- --only fanout` runs the fan-out benchmark (bench/fanout.ts) alone,
+// `npm run bench -- --only read` the read-path benchmark (bench/readPath.ts).
+const ONLY: Record<string, () => Promise<void>> = { fanout: runFanout, read: runReadPath };
+const args = process.argv.slice(2);
+if (args[0] === '--only') {
+	const run = Object.hasOwn(ONLY, args[1] ?? '') ? ONLY[args[1]!] : undefined;
+	if (!run || args.length !== 2) {
+		console.error(`usage: npm run bench [-- --only ${Object.keys(ONLY).join('|')}]`);
+		process.exit(2);
+	}
+	await run();
 	process.exit();
 }
 
@@ -106,3 +117,4 @@ report('re-ingest (same file, no change)', median(reingest), 'parse only', media
 report('border status on a day (+since)', median(onDay), 'bare SELECT of the day', median(bareDay));
 
 await runFanout();
+await runReadPath();

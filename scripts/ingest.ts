@@ -47,7 +47,7 @@ async function main(): Promise<number> {
 			return 2;
 		}
 		if (feed.binary) {
-			// The poller fetches text; a workbook has to be ingested one run at a time.
+			// Workbooks are ingested one run at a time (a policy: the poller hands feeds bytes now).
 			console.error(
 				`--every: ${feed.name} reads binary workbooks, which cannot be polled yet\n${usage}`
 			);

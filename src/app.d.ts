@@ -4,6 +4,10 @@ declare global {
 		interface Error {
 			message: string;
 		}
+		/** adapter-node passes the Node request: its socket is the TCP peer. */
+		interface Platform {
+			req?: import('node:http').IncomingMessage;
+		}
 	}
 }
 

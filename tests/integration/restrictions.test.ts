@@ -77,7 +77,7 @@ describe('the restrictions feed', () => {
 				source_url: 'https://example.org/nz'
 			},
 			{ iso3: 'XKX', effective_from: '2021-05-10', level: 0 },
-			{ iso3: 'NZL', effective_from: '2021-06-15', level: '3', note: 'Bubble paused' }
+			{ iso3: 'NZL', effective_from: '2021-06-15', level: 3, note: 'Bubble paused' }
 		]);
 		expect(restrictions(json, 'r.json').rowsChanged).toBe(0);
 	});

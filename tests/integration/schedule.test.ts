@@ -1,11 +1,17 @@
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import { join } from 'node:path';
 import { FEEDS } from '../../src/lib/server/ingest/feeds/index.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../src/lib/server/db/open.ts';
+import { threadId } from 'node:worker_threads';
+import { bilateralRemittancesFeed } from '../../src/lib/server/ingest/feeds/bilateralRemittancesFeed.ts';
 import { oxcgrtC8Feed } from '../../src/lib/server/ingest/feeds/oxcgrtC8Feed.ts';
+import { IngestRefusedError } from '../../src/lib/server/ingest/problem.ts';
+import { runIngest } from '../../src/lib/server/ingest/run.ts';
+import { IngestWorker } from '../../src/lib/server/ingest/worker.ts';
 import {
 	FeedPoller,
 	FeedsConfigError,
@@ -13,6 +19,7 @@ import {
 	formatInterval,
 	loadFeedsConfig,
 	parseInterval,
+	refusalLines,
 	type PollResult
 } from '../../src/lib/server/ingest/schedule.ts';
 import { readGrid, writeGrid } from '../support/c8Variants.ts';
@@ -34,6 +41,28 @@ function revisedSnapshot(): { text: string; old: number; next: number } {
 	return { text: writeGrid(grid), old, next };
 }
 
+/** The snapshot with every level shifted by one (4 → 0): a run that changes every value. */
+function shiftedSnapshot(): string {
+	const grid = readGrid(snapshot);
+	for (const row of grid.slice(1)) {
+		for (let i = 3; i < row.length; i++) {
+			if (/^[0-4]$/.test(row[i]!)) row[i] = String((Number(row[i]) + 1) % 5);
+		}
+	}
+	return writeGrid(grid);
+}
+
+const WORKBOOK = join(
+	ROOT,
+	'data',
+	'worldbank-bilateral',
+	'WB_Bilateral_Remittance_Estimates_2017.xlsx'
+);
+
+/** The snapshot with Afghanistan's first day at level 7: refused with one problem. */
+const refusedSnapshot = () =>
+	snapshot.replace('"2","AFG","Afghanistan","0"', '"2","AFG","Afghanistan","7"');
+
 /** A feed publisher on port 0 whose body and validators the test changes as it goes. */
 interface FeedServer {
 	url: string;
@@ -43,6 +72,8 @@ interface FeedServer {
 	lastModified?: string;
 	/** Request headers, in order. */
 	requests: IncomingHttpHeaders[];
+	/** When each request came (performance.now()), in order. */
+	requestTimes: number[];
 	close(): Promise<void>;
 }
 
@@ -52,11 +83,13 @@ async function feedServer(init: Partial<FeedServer> = {}): Promise<FeedServer> {
 		body: snapshot,
 		status: 200,
 		requests: [],
+		requestTimes: [],
 		close: async () => {},
 		...init
 	};
 	const http = createServer((req, res) => {
 		state.requests.push(req.headers);
+		state.requestTimes.push(performance.now());
 		if (state.status !== 200) return void res.writeHead(state.status).end('oops');
 		const validators: Record<string, string> = {};
 		if (state.etag) validators.etag = state.etag;
@@ -139,9 +172,12 @@ describe('fetchConditional', () => {
 				etag: '"v1"',
 				lastModified: 'Wed, 01 Jul 2020 00:00:00 GMT'
 			});
-			expect(first.status === 'fetched' && first.text).toBe(snapshot);
+			if (first.status !== 'fetched') throw new Error('expected a body');
+			// The exact bytes (text feeds are decoded by the runner) and their sha256.
+			expect(Buffer.from(first.bytes).toString('utf8')).toBe(snapshot);
+			expect(first.sha256).toBe(createHash('sha256').update(snapshot).digest('hex'));
 			expect(feed.requests[0]!['if-none-match']).toBeUndefined();
-			const second = await fetchConditional(feed.url, first.status === 'fetched' ? first : {});
+			const second = await fetchConditional(feed.url, first);
 			expect(second).toEqual({ status: 'unchanged' });
 			expect(feed.requests[1]).toMatchObject({
 				'if-none-match': '"v1"',
@@ -285,9 +321,7 @@ describe('FeedPoller', () => {
 	});
 
 	it('logs refused inputs and fetch errors and keeps polling, the database untouched', async () => {
-		const feed = await feedServer({
-			body: snapshot.replace('"2","AFG","Afghanistan","0"', '"2","AFG","Afghanistan","7"')
-		});
+		const feed = await feedServer({ body: refusedSnapshot() });
 		const db = openDatabase(join(dir, 'refused.db'));
 		const results: PollResult[] = [];
 		let commits = 0;
@@ -336,6 +370,146 @@ describe('FeedPoller', () => {
 			expect(commits).toBe(1);
 		} finally {
 			await poller.stop();
+			db.close();
+			await feed.close();
+		}
+	});
+});
+
+describe('IngestWorker', () => {
+	const encode = (text: string) => new TextEncoder().encode(text);
+
+	it('runs ingests in a worker thread on its own connection, refusals as runIngest throws them', async () => {
+		const path = join(dir, 'worker.db');
+		const db = openDatabase(path);
+		const worker = new IngestWorker(path);
+		try {
+			expect(worker.threadId).toBeNull();
+			const bytes = new Uint8Array(readFileSync(C8_SNAPSHOT));
+			const summary = await worker.ingest(oxcgrtC8Feed, { source: 'c8.csv', bytes });
+			expect(worker.threadId).not.toBe(threadId);
+			// Transferred, not copied: this thread's array is detached.
+			expect(bytes.byteLength).toBe(0);
+			expect(summary).toMatchObject({ feed: 'oxcgrt-c8', source: 'c8.csv', rowsRead: 187 });
+			expect(summary.rowsChanged).toBeGreaterThan(100_000);
+			// Committed through the worker's connection, seen through this one.
+			expect(count(db, 'change_log')).toBe(summary.rowsChanged);
+			expect(summary.seq).toBe(summary.rowsChanged);
+
+			// A refusal comes back as the IngestRefusedError this thread's runIngest throws.
+			const before = dumpContent(db);
+			const refused = await worker
+				.ingest(oxcgrtC8Feed, { source: 'bad.csv', bytes: encode(refusedSnapshot()) })
+				.catch((err: unknown) => err);
+			expect(refused).toBeInstanceOf(IngestRefusedError);
+			let local: unknown;
+			try {
+				runIngest(db, oxcgrtC8Feed, { source: 'bad.csv', text: refusedSnapshot() });
+			} catch (err) {
+				local = err;
+			}
+			expect(refusalLines(refused as IngestRefusedError, 'bad.csv')).toEqual(
+				refusalLines(local as IngestRefusedError, 'bad.csv')
+			);
+			expect(refusalLines(refused as IngestRefusedError, 'bad.csv')).toEqual([
+				'bad.csv:3: 01Jan2020: "7" is not a C8 level (0–4 or missing)',
+				'bad.csv: refused, database unchanged'
+			]);
+			expect(dumpContent(db)).toEqual(before);
+
+			// A workbook feed parses in a worker of its own (read-excel-file): nested, it works.
+			const workbook = await worker.ingest(bilateralRemittancesFeed, {
+				source: 'wb.xlsx',
+				bytes: readFileSync(WORKBOOK)
+			});
+			expect(workbook).toMatchObject({ rowsRead: 214, rowsChanged: 11_900 });
+			await expect(
+				worker.ingest({ ...oxcgrtC8Feed }, { source: 'x.csv', bytes: encode('') })
+			).rejects.toThrow('oxcgrt-c8: not a registered feed');
+			expect(worker.started).toBe(1);
+		} finally {
+			await worker.close();
+			db.close();
+		}
+	});
+
+	it('starts again after its thread dies; a run in flight is rejected and writes nothing', async () => {
+		const path = join(dir, 'worker-dies.db');
+		const db = openDatabase(path);
+		const worker = new IngestWorker(path);
+		try {
+			// Started and ready (a refused input writes nothing).
+			await expect(
+				worker.ingest(oxcgrtC8Feed, { source: 'bad.csv', bytes: encode(refusedSnapshot()) })
+			).rejects.toBeInstanceOf(IngestRefusedError);
+			const running = worker.ingest(oxcgrtC8Feed, { source: 'c8.csv', bytes: encode(snapshot) });
+			await new Promise((r) => setTimeout(r, 100));
+			await worker.terminate();
+			await expect(running).rejects.toThrow(/^the ingest worker stopped \(exit code \d+\)$/);
+			expect(worker.threadId).toBeNull();
+			expect(count(db, 'ingest_runs')).toBe(0);
+			expect(count(db, 'change_log')).toBe(0);
+
+			const again = await worker.ingest(oxcgrtC8Feed, {
+				source: 'c8.csv',
+				bytes: encode(snapshot)
+			});
+			expect(worker.started).toBe(2);
+			expect(again.rowsChanged).toBe(count(db, 'change_log'));
+
+			// close() lets the run in flight finish, then nothing more is taken.
+			const last = worker.ingest(oxcgrtC8Feed, {
+				source: 'c8.csv',
+				bytes: encode(revisedSnapshot().text)
+			});
+			await worker.close();
+			expect((await last).rowsChanged).toBe(1);
+			expect(worker.threadId).toBeNull();
+			await expect(
+				worker.ingest(oxcgrtC8Feed, { source: 'c8.csv', bytes: encode(snapshot) })
+			).rejects.toThrow('the ingest worker is closed');
+		} finally {
+			await worker.close();
+			db.close();
+		}
+	});
+
+	it('is what a FeedPoller can ingest with: same results, same log lines', async () => {
+		const feed = await feedServer({ body: refusedSnapshot() });
+		const path = join(dir, 'poller-worker.db');
+		const db = openDatabase(path);
+		const worker = new IngestWorker(path);
+		let commits = 0;
+		const { log, lines } = recorder();
+		const poller = new FeedPoller({
+			db,
+			feed: oxcgrtC8Feed,
+			url: feed.url,
+			intervalMs: 3_600_000,
+			ingest: (f, input) => worker.ingest(f, input),
+			onCommit: () => commits++,
+			log
+		});
+		try {
+			expect((await poller.poll()).status).toBe('refused');
+			expect(lines.err).toEqual([
+				`${feed.url}:3: 01Jan2020: "7" is not a C8 level (0–4 or missing)`,
+				`${feed.url}: refused, database unchanged`
+			]);
+			expect(JSON.parse(lines.out[0]!)).toMatchObject({ rowsChanged: 0, rejected: 1, seq: 0 });
+			feed.body = snapshot;
+			const result = await poller.poll();
+			expect(result.status).toBe('ingested');
+			expect(JSON.parse(lines.out[1]!)).toMatchObject({
+				feed: 'oxcgrt-c8',
+				source: feed.url,
+				rowsRead: 187,
+				seq: count(db, 'change_log')
+			});
+			expect(commits).toBe(1);
+		} finally {
+			await poller.stop();
+			await worker.close();
 			db.close();
 			await feed.close();
 		}
@@ -487,6 +661,73 @@ describe('FEEDS_CONFIG', () => {
 			]);
 			expect(server.output()).toContain(`feed oxcgrt-c8: polling ${feed.url} every 1s`);
 		} finally {
+			client.close();
+			expect(await server.stop()).toBe(0);
+			await feed.close();
+		}
+	});
+
+	it('ingests in a worker thread: the server keeps answering while a heavy run commits', async () => {
+		const feed = await feedServer({ etag: '"v1"' });
+		const path = config('server-heavy.json', [{ feed: 'oxcgrt-c8', url: feed.url, every: '1s' }]);
+		const server = await startServer({ env: { FEEDS_CONFIG: path } });
+		const client = liveClient(server.url);
+		const probes: { at: number; ms: number }[] = [];
+		let probing = true;
+		try {
+			// The first poll parses and diffs the whole snapshot in the worker (nothing changes):
+			// the worker has started and warmed up before the measured run.
+			await until('the first poll', () => /"rowsChanged":0/.test(server.output()), 30_000);
+			expect((await subscribe(client, { layers: ['border-status'] })).ok).toBe(true);
+			const prober = (async () => {
+				while (probing) {
+					const at = performance.now();
+					const res = await fetch(`${server.url}/api/health`);
+					expect(res.status).toBe(200);
+					await res.arrayBuffer();
+					probes.push({ at, ms: performance.now() - at });
+					await new Promise((r) => setTimeout(r, 20));
+				}
+			})();
+			// Every level shifted by one: the run rewrites every value and every run of levels.
+			feed.body = shiftedSnapshot();
+			feed.etag = '"v2"';
+			const requested = feed.requestTimes.length;
+			const [event] = await client.waitForEvents(1, 30_000);
+			const committedAt = performance.now();
+			await new Promise((r) => setTimeout(r, 200));
+			probing = false;
+			await prober;
+
+			const summary = server
+				.output()
+				.split('\n')
+				.filter((line) => line.startsWith('{'))
+				.map((line) => JSON.parse(line) as { rowsChanged: number; seq: number })
+				.find((s) => s.rowsChanged > 0);
+			expect(summary!.rowsChanged).toBeGreaterThan(100_000);
+			// A commit that large reaches live clients as one reload.
+			expect(event).toMatchObject({ seq: summary!.seq, reload: ['border-status'] });
+			expect(event!.seq - event!.after).toBe(summary!.rowsChanged);
+
+			// The probes that overlapped the run: from the request that fetched the new body
+			// to the live event of its commit.
+			const startedAt = feed.requestTimes[requested]!;
+			const during = probes.filter((p) => p.at + p.ms >= startedAt && p.at <= committedAt);
+			const ms = during.map((p) => p.ms).sort((a, b) => a - b);
+			const median = ms[Math.floor(ms.length / 2)]!;
+			const max = ms.at(-1)!;
+			console.log(
+				`heavy ingest in the server: ${summary!.rowsChanged} changes, ` +
+					`${Math.round(committedAt - startedAt)} ms from request to live event; ` +
+					`${ms.length} /api/health probes meanwhile: median ${median.toFixed(1)} ms, ` +
+					`max ${max.toFixed(1)} ms`
+			);
+			expect(ms.length).toBeGreaterThanOrEqual(10);
+			expect(median).toBeLessThan(200);
+			expect(max).toBeLessThan(1000);
+		} finally {
+			probing = false;
 			client.close();
 			expect(await server.stop()).toBe(0);
 			await feed.close();

@@ -9,13 +9,17 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-export const SHARED_DATA = join(ROOT, '..', 'shared', 'data');
 export const C8_SNAPSHOT = join(ROOT, 'data', 'oxcgrt', 'c8_internationaltravel.csv');
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 
 export interface RunningServer {
 	url: string;
 	databasePath: string;
+	/**
+	 * The spawned child's pid: tsx's CLI, which runs server.ts in a node process of its own
+	 * (a child of this one), so the server's memory is that child's, not this pid's.
+	 */
+	pid: number;
 	output: () => string;
 	/** Sends SIGTERM and resolves with the exit code. */
 	stop(): Promise<number | null>;
@@ -26,11 +30,22 @@ export function tempDir(prefix = 'crossings-'): string {
 }
 
 export async function startServer(
-	options: { databasePath?: string; env?: Record<string, string> } = {}
+	options: {
+		databasePath?: string;
+		env?: Record<string, string>;
+		/**
+		 * Flags for the server's node (`--cpu-prof` …, which NODE_OPTIONS may not carry): the
+		 * server then runs as `node <flags> --import tsx server.ts`, as tsx's CLI would run it.
+		 */
+		nodeArgs?: string[];
+	} = {}
 ): Promise<RunningServer> {
 	const dir = options.databasePath ? null : tempDir();
 	const databasePath = options.databasePath ?? join(dir!, 'crossings.db');
-	const child: ChildProcess = spawn(TSX, [join(ROOT, 'server.ts')], {
+	const [command, args] = options.nodeArgs
+		? [process.execPath, [...options.nodeArgs, '--import', 'tsx', join(ROOT, 'server.ts')]]
+		: [TSX, [join(ROOT, 'server.ts')]];
+	const child: ChildProcess = spawn(command, args, {
 		cwd: ROOT,
 		env: {
 			...process.env,
@@ -62,6 +77,7 @@ export async function startServer(
 	return {
 		url,
 		databasePath,
+		pid: child.pid!,
 		output: () => log,
 		async stop() {
 			if (child.exitCode === null) {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import readXlsxFile from 'read-excel-file/node';
 import { describe, expect, it } from 'vitest';
 import { REFERENCE_COUNTRIES } from '../../src/lib/server/db/reference/countries.generated.ts';
@@ -15,7 +16,8 @@ import {
 	WORLD_BANK_ALIASES
 } from '../../src/lib/server/ingest/feeds/worldBankNames.ts';
 import { formatProblem } from '../../src/lib/server/ingest/problem.ts';
-import { ROOT, SHARED_DATA } from '../support/server.ts';
+import { readWorkbookSync } from '../../src/lib/server/ingest/workbook.ts';
+import { ROOT } from '../support/server.ts';
 
 const REMITTANCES = join(
 	ROOT,
@@ -23,8 +25,11 @@ const REMITTANCES = join(
 	'worldbank-bilateral',
 	'WB_Bilateral_Remittance_Estimates_2017.xlsx'
 );
+/** The migrant-stock matrix is not app data: a test fixture (see tests/fixtures/README.md). */
 const MIGRANT_STOCKS = join(
-	SHARED_DATA,
+	ROOT,
+	'tests',
+	'fixtures',
 	'worldbank-bilateral',
 	'WB_Bilateral_Estimates_Migrant_Stocks_2017.xlsx'
 );
@@ -277,5 +282,70 @@ describe('parseRemittanceSheets', () => {
 		expect(messages(sheet((rows) => rows.splice(5)))).toEqual([
 			'wb.xlsx:5: sending A: no WORLD totals row after the sending countries (where the matrix ends)'
 		]);
+	});
+
+	// Found by fuzzing (feedFuzzWorkbook.test.ts). A date-styled cell whose serial is past
+	// JavaScript's dates (<v>1e300</v>) reads as an Invalid Date, on which toISOString threw a
+	// RangeError; 1e308 millions was stored as an infinite number of dollars; a name with a
+	// line break split its message in two.
+	it('refuses invalid dates and too large values, and keeps messages on one line', () => {
+		const bad = sheet((rows) => {
+			rows[2]![2] = new Date(Number.NaN);
+			rows[3]![1] = 1e308;
+			rows[4]![3] = 9.1e9;
+			rows[4]![0] = 'Ruri\ntania';
+		});
+		expect(messages(bad)).toEqual([
+			'wb.xlsx:3: C "Mexico": "Invalid Date" is not a number of US$ millions',
+			'wb.xlsx:4: B "India": 1e+308 is too large (more than 9007199254 US$ millions)',
+			'wb.xlsx:5: sending A: unknown country name "Ruri\\ntania"',
+			'wb.xlsx:5: D "Swaziland": 9100000000 is too large (more than 9007199254 US$ millions)'
+		]);
+		// Just below 2^53 whole dollars is still a corridor.
+		const largest = parse(sheet((rows) => (rows[3]![3] = 9007199254.74099)));
+		expect(largest.problems.empty).toBe(true);
+		expect(largest.value.corridors).toContainEqual({
+			origin: 'MEX',
+			destination: 'SWZ',
+			value: 9007199254740990
+		});
+	});
+});
+
+describe('a hostile workbook', () => {
+	/** The bundled workbook with the first cell reference of its matrix sheet rewritten. */
+	function withReference(reference: string): Uint8Array {
+		const parts = unzipSync(new Uint8Array(readFileSync(REMITTANCES)));
+		const sheet = 'xl/worksheets/sheet1.xml';
+		const xml = strFromU8(parts[sheet]!).replace(/<c r="[A-Z]+\d+"/, `<c r=${reference}`);
+		parts[sheet] = strToU8(xml);
+		return zipSync(parts);
+	}
+
+	it('is refused, not read, when a cell lies far outside a worksheet', () => {
+		// read-excel-file would build a grid of billions of cells: V8 aborted the process.
+		for (const [reference, what] of [
+			['"ZZZZZZZ3"', 'cell "ZZZZZZZ3" is outside a worksheet'],
+			["'A99999999'", 'cell "A99999999" is outside a worksheet'],
+			['"XFD1048576"', 'rows × 16384 columns is more than']
+		]) {
+			const { problems } = parseBilateralRemittances(withReference(reference!), ctx);
+			expect(problems.items.map(formatProblem).join('\n')).toContain(what!);
+		}
+	});
+
+	it('is refused up front when a reference hides behind an entity', () => {
+		const { problems } = parseBilateralRemittances(withReference('"&#90;ZZZZZZ3"'), ctx);
+		expect(problems.items.map(formatProblem)).toEqual([
+			'wb.xlsx:0: workbook: not a readable .xlsx workbook (xl/worksheets/sheet1.xml: cell "&#90;ZZZZZZ3" is outside a worksheet)'
+		]);
+	});
+
+	it('is read in a process of its own, stopped when it takes too long', () => {
+		expect(() => readWorkbookSync(readFileSync(REMITTANCES), 30)).toThrow(
+			/reading the workbook took longer than 30 ms/
+		);
+		// The reader is a process: this one goes on and reads the next workbook.
+		expect(readWorkbookSync(readFileSync(REMITTANCES)).length).toBeGreaterThan(0);
 	});
 });

@@ -143,4 +143,37 @@ describe('parseOxcgrtC8 defects, each named by file, line and field', () => {
 		expect(problems.total).toBe(5 * 547);
 		expect(problems.items.length).toBe(200);
 	});
+
+	// Found while fuzzing (feedFuzz.test.ts): a level under a header that is no day had an empty
+	// field ("c8.csv:2: : …"), and cells with line breaks split a message over several lines.
+	it('names a level under a header that is no day by its column', () => {
+		expect(messages('country_code,01Jan2020,\nABW,1,x\n')).toEqual([
+			'c8.csv:1: column 3 "": not a date in DDMonYYYY form',
+			'c8.csv:2: column 3: "x" is not a C8 level (0–4 or missing)'
+		]);
+	});
+
+	it('shows cells with line breaks escaped, one message per line', () => {
+		expect(messages('country_code,01Jan2020,"02\nJan2020"\n"AB\nW",1,1\nABW,"1\n2",1\n')).toEqual([
+			'c8.csv:2: column 3 "02\\nJan2020": not a date in DDMonYYYY form',
+			'c8.csv:4: country_code: unknown country code "AB\\nW"',
+			'c8.csv:6: 01Jan2020: "1\\n2" is not a C8 level (0–4 or missing)'
+		]);
+	});
+});
+
+describe('line numbers in messages', () => {
+	it('count a CR LF as one line wherever it stands', () => {
+		const ctx = { file: 'c8.csv', resolveCountry: (c: string) => (c === 'ABW' ? 'ABW' : null) };
+		// An LF header, then CR LF rows; then a CR LF file with a line break inside a quoted cell.
+		const mixed = parseOxcgrtC8('country_code,01Jan2020\nXYZ,1\r\nABW,x\r\n', ctx);
+		expect(mixed.problems.items.map((p) => p.line)).toEqual([2, 3]);
+		const quoted = parseOxcgrtC8(
+			'country_code,country_name,01Jan2020\r\n"XYZ","A\r\nB",1\r\nABW,Aruba,x\r\n',
+			ctx
+		);
+		// A record is named by the line it ends on: XYZ's spans lines 2 and 3.
+		expect(quoted.problems.items.map((p) => p.line)).toEqual([3, 4]);
+		expect(quoted.problems.items.map(formatProblem).every((m) => !/[\r\n]/.test(m))).toBe(true);
+	});
 });

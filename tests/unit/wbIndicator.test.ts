@@ -1,5 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import {
@@ -16,7 +17,7 @@ import {
 } from '../../src/lib/server/ingest/feeds/wbIndicator.ts';
 import { formatProblem } from '../../src/lib/server/ingest/problem.ts';
 import { writeGrid } from '../support/c8Variants.ts';
-import { ROOT, SHARED_DATA } from '../support/server.ts';
+import { ROOT } from '../support/server.ts';
 
 const BX_NAME = 'API_BX.TRF.PWKR.CD.DT_DS2_en_csv_v2_38454.csv';
 const BM_NAME = 'API_BM.TRF.PWKR.CD.DT_DS2_en_csv_v2_3012027.csv';
@@ -139,13 +140,19 @@ describe('wb-indicator on the real World Bank bulk CSVs', () => {
 		);
 	});
 
-	it('is byte for byte the shared snapshot', () => {
-		const shared = join(SHARED_DATA, 'worldbank-wdi');
-		if (!existsSync(shared)) return;
-		expect(readFileSync(join(shared, BX_NAME)).equals(readFileSync(BX_FILE))).toBe(true);
-		expect(readFileSync(join(shared, BM_NAME)).equals(readFileSync(BM_FILE))).toBe(true);
-		const sharedGdp = join(SHARED_DATA, 'datasets-gdp', 'gdp.csv');
-		expect(readFileSync(sharedGdp).equals(readFileSync(GDP_FILE))).toBe(true);
+	it('is byte for byte the published files, as data/SHA256SUMS records them', () => {
+		const sums = readFileSync(join(ROOT, 'data', 'SHA256SUMS'), 'utf8')
+			.trim()
+			.split('\n');
+		const recorded = new Map(
+			sums.map((line) => [line.slice(66).replace(/^\.\//, ''), line.slice(0, 64)])
+		);
+		for (const file of [BX_FILE, BM_FILE, GDP_FILE]) {
+			const name = relative(join(ROOT, 'data'), file);
+			expect(recorded.get(name), name).toBe(
+				createHash('sha256').update(readFileSync(file)).digest('hex')
+			);
+		}
 	});
 });
 
@@ -262,6 +269,15 @@ describe('wb-indicator on the World Bank API v2 JSON', () => {
 			'api.json:0: json: no rows'
 		]);
 	});
+
+	// Found by fuzzing (feedFuzz.test.ts): JSON.parse quotes the input with its line breaks.
+	it('keeps a JSON syntax error on one line', () => {
+		// Node 20's V8: Unexpected token 'o', "[<LF>  oops<LF>]" is not valid JSON
+		const found = messages('[\n  oops\n]', 'api.json');
+		expect(found).toHaveLength(1);
+		expect(found[0]).toMatch(/^api\.json:0: json: \S/);
+		expect(found[0]).not.toMatch(/[\r\n]/);
+	});
 });
 
 describe('wb-indicator defects, each named by file, line and field', () => {
@@ -316,6 +332,16 @@ describe('wb-indicator defects, each named by file, line and field', () => {
 		expect(messages(bxWith(ABW, KOR.replace('"Korea, Rep."', '"Korea", Rep."')))[0]).toMatch(
 			/^bx\.csv:7: csv: /
 		);
+	});
+
+	// Found by fuzzing (feedFuzz.test.ts): cells with line breaks split a message in two.
+	it('shows cells with line breaks escaped, one message per line', () => {
+		expect(messages(bxWith(set2019(ABW, '1\n2')))).toEqual([
+			'bx.csv:7: 2019: "1\\n2" is not a number'
+		]);
+		expect(messages(bxWith(ABW.replace('"ABW"', '"AB\nW"')))).toEqual([
+			'bx.csv:7: Country Code: unknown code "AB\\nW" (neither a country nor a World Bank aggregate)'
+		]);
 	});
 
 	it('a header without codes or with years out of range', () => {
@@ -404,6 +430,16 @@ describe('gdp on the real datasets/gdp long CSV', () => {
 		expect(gdpMessages('')).toEqual(['gdp.csv:0: header: the file is empty']);
 		expect(gdpMessages('Country Name,Country Code,Value\r\nWorld,WLD,1\r\n')).toEqual([
 			'gdp.csv:1: header: no "Year" column (expected Country Name,Country Code,Year,Value)'
+		]);
+	});
+
+	// Found by fuzzing (feedFuzz.test.ts): a header or value cell with a line break split the
+	// message in two.
+	it('keeps each message on one line when cells hold line breaks', () => {
+		const header = 'Country Name,"Country\nCode",Year,"Val\nue"\n';
+		expect(gdpMessages(header + 'Aruba,"AB\nW",2019,"1\n2"\n')).toEqual([
+			'gdp.csv:6: Country Code: unknown code "AB\\nW" (neither a country nor a World Bank aggregate)',
+			'gdp.csv:6: Val ue: "1\\n2" is not a number'
 		]);
 	});
 });

@@ -40,7 +40,10 @@ export interface SubscribeRequest {
 	after?: number;
 }
 
-export type SubscribeAck = { ok: true; seq: number } | { ok: false; error: string };
+export type SubscribeAck =
+	| { ok: true; seq: number }
+	/** `retryAfterMs`: refused for now (rate limit); ask again after that long. */
+	| { ok: false; error: string; retryAfterMs?: number };
 
 export interface LiveServerToClient {
 	changes(event: ChangesEvent): void;
@@ -48,4 +51,13 @@ export interface LiveServerToClient {
 
 export interface LiveClientToServer {
 	subscribe(request: SubscribeRequest, ack?: (result: SubscribeAck) => void): void;
+}
+
+/**
+ * `path` with the data version it must be at least as new as (`v=<seq>`). Reads are cached
+ * for a few seconds by browsers and CDNs; a view that refetches because a live change arrived
+ * asks for a URL no cache has seen yet, and every reader at the same version shares it.
+ */
+export function versionedUrl(path: string, seq: number): string {
+	return `${path}${path.includes('?') ? '&' : '?'}v=${seq}`;
 }

@@ -16,10 +16,10 @@ export interface LiveConnectionOptions {
 	/** Items of one commit, in order; return false if they could not be applied in place. */
 	apply(items: ChangeItem[]): boolean;
 	/**
-	 * Refetch the data of `layers` (all subscribed layers after a gap); resolves with the seq
-	 * the refetched data includes.
+	 * Refetch the data of `layers` (all subscribed layers after a gap), at least as new as
+	 * `atLeast` (the seq the server announced); resolves with the seq the refetched data includes.
 	 */
-	resync(layers: readonly string[]): Promise<number>;
+	resync(layers: readonly string[], atLeast: number): Promise<number>;
 }
 
 /**
@@ -71,27 +71,34 @@ export class LiveConnection {
 		this.#socket?.emit('subscribe', { layers: this.#options.layers, after: this.seq }, (ack) => {
 			if (!ack.ok) {
 				console.warn(`live: ${ack.error}`);
+				// Refused for now (rate limit): ask again later, spread so pages do not return together.
+				if (ack.retryAfterMs !== undefined) {
+					const wait = ack.retryAfterMs * (1 + Math.random() / 2);
+					setTimeout(() => {
+						if (this.#socket?.connected) this.#subscribe();
+					}, wait);
+				}
 				return;
 			}
 			this.status = 'live';
 			this.updatedAt = Date.now();
 			// The server knows less than we do: it is another database; start over from it.
-			if (ack.seq < this.seq) void this.#resync(this.#options.layers);
+			if (ack.seq < this.seq) void this.#resync(this.#options.layers, ack.seq);
 		});
 	}
 
 	#receive(event: ChangesEvent) {
 		if (this.#resyncing || event.seq <= this.seq) return;
 		if (event.after !== this.seq) {
-			void this.#resync(this.#options.layers);
+			void this.#resync(this.#options.layers, event.seq);
 			return;
 		}
 		if (event.reload) {
-			void this.#resync(event.reload);
+			void this.#resync(event.reload, event.seq);
 			return;
 		}
 		if (event.items && event.items.length > 0 && !this.#options.apply(event.items)) {
-			void this.#resync(this.#options.layers);
+			void this.#resync(this.#options.layers, event.seq);
 			return;
 		}
 		this.seq = event.seq;
@@ -99,11 +106,11 @@ export class LiveConnection {
 	}
 
 	/** Refetches the snapshot, then asks for whatever was committed after it. */
-	async #resync(layers: readonly string[]) {
+	async #resync(layers: readonly string[], atLeast: number) {
 		if (this.#resyncing) return;
 		this.#resyncing = true;
 		try {
-			this.seq = await this.#options.resync(layers);
+			this.seq = await this.#options.resync(layers, atLeast);
 			this.updatedAt = Date.now();
 		} catch (err) {
 			console.warn(`live: refetching the data failed: ${(err as Error).message}`);

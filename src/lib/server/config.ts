@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { feedMaxBytes } from './ingest/download.ts';
 
 export interface Config {
 	port: number;
@@ -9,6 +10,37 @@ export interface Config {
 	origin: string | null;
 	/** A JSON file of feeds to poll in the server process. */
 	feedsConfig: string | null;
+	/** FEED_MAX_BYTES: the cap on a feed download's size (default 32 MiB, see download.ts). */
+	feedMaxBytes: number;
+	/** Bearer token for /metrics from elsewhere than this machine. */
+	metricsToken: string | null;
+	/** How far past today an editor's restriction may take effect, in days. */
+	restrictionHorizonDays: number;
+	/** Live socket limits per client address (see LiveLimits). */
+	liveConnectionsPerMinute: number;
+	liveSubscribesPerMinute: number;
+}
+
+/** A whole number from the environment within [min, max], or the default when unset. */
+function integerEnv(
+	env: NodeJS.ProcessEnv,
+	name: string,
+	fallback: number,
+	min: number,
+	max: number
+): number {
+	const raw = env[name];
+	if (raw === undefined || raw === '') return fallback;
+	const value = Number(raw);
+	if (!/^\d+$/.test(raw.trim()) || value < min || value > max) {
+		throw new Error(`${name} must be a whole number ${min}–${max}, got "${raw}"`);
+	}
+	return value;
+}
+
+/** RESTRICTION_HORIZON_DAYS: the API and the ingest CLI read it alike. */
+export function restrictionHorizonDays(env: NodeJS.ProcessEnv = process.env): number {
+	return integerEnv(env, 'RESTRICTION_HORIZON_DAYS', 365, 0, 3650);
 }
 
 /** Reads the environment documented in README.md; invalid values stop the process early. */
@@ -24,6 +56,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		adminToken: env.ADMIN_TOKEN || null,
 		redisUrl: env.REDIS_URL || null,
 		origin: env.ORIGIN || null,
-		feedsConfig: env.FEEDS_CONFIG ? resolve(env.FEEDS_CONFIG) : null
+		feedsConfig: env.FEEDS_CONFIG ? resolve(env.FEEDS_CONFIG) : null,
+		feedMaxBytes: feedMaxBytes(env),
+		metricsToken: env.METRICS_TOKEN || null,
+		restrictionHorizonDays: restrictionHorizonDays(env),
+		liveConnectionsPerMinute: integerEnv(env, 'LIVE_CONNECTIONS_PER_MINUTE', 1000, 1, 1_000_000),
+		liveSubscribesPerMinute: integerEnv(env, 'LIVE_SUBSCRIBES_PER_MINUTE', 2000, 1, 1_000_000)
 	};
 }

@@ -4,8 +4,11 @@ import { openDatabase, type Db } from './db/open.ts';
 export interface ServerContext {
 	config: Config;
 	db: Db;
-	/** Set while a live server runs in this process: told about this process's own writes. */
-	live?: { poke(): void };
+	/**
+	 * Set while a live server runs in this process: told about this process's own writes, and
+	 * knowing the last seq announced (at most its poll interval behind other processes' commits).
+	 */
+	live?: { poke(): void; readonly seq: number };
 }
 
 // The production entry (loaded by tsx) and the SvelteKit bundle each get their own copy

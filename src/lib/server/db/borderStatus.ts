@@ -25,13 +25,58 @@ export interface Restriction {
 	sourceUrl: string | null;
 }
 
-export function readRestrictions(db: Db, iso3: string): Restriction[] {
+/** A recorded restriction: what an editor wrote, its id, and the days it holds. */
+export interface StoredRestriction extends Restriction {
+	id: number;
+	/** The day before the country's next restriction; null while it holds on. */
+	effectiveTo: string | null;
+	recordedAt: string;
+}
+
+const SELECT_RESTRICTIONS = `SELECT id, iso3, effective_from AS effectiveFrom,
+		(SELECT date(min(n.effective_from), '-1 day') FROM restriction n
+			WHERE n.iso3 = r.iso3 AND n.effective_from > r.effective_from) AS effectiveTo,
+		level, note, source_url AS sourceUrl, recorded_at AS recordedAt
+	FROM restriction r`;
+
+/** One country's restrictions, oldest first. */
+export function readRestrictions(db: Db, iso3: string): StoredRestriction[] {
 	return db
-		.prepare(
-			`SELECT iso3, effective_from AS effectiveFrom, level, note, source_url AS sourceUrl
-			FROM restriction WHERE iso3 = ? ORDER BY effective_from`
-		)
-		.all(iso3) as Restriction[];
+		.prepare(`${SELECT_RESTRICTIONS} WHERE iso3 = ? ORDER BY effective_from`)
+		.all(iso3) as StoredRestriction[];
+}
+
+/** Every restriction (or one country's), by country and day. */
+export function listRestrictions(db: Db, iso3?: string): StoredRestriction[] {
+	return iso3
+		? readRestrictions(db, iso3)
+		: (db
+				.prepare(`${SELECT_RESTRICTIONS} ORDER BY iso3, effective_from`)
+				.all() as StoredRestriction[]);
+}
+
+export function findRestriction(db: Db, id: number): StoredRestriction | null {
+	return (
+		(db.prepare(`${SELECT_RESTRICTIONS} WHERE id = ?`).get(id) as StoredRestriction | undefined) ??
+		null
+	);
+}
+
+/** The first day OxCGRT's data starts on, when no feed has been ingested yet. */
+export const DATA_FIRST_DAY = '2020-01-01';
+
+/**
+ * The days a restriction may take effect on: from the feed's first day (or DATA_FIRST_DAY)
+ * to today plus `horizonDays`. A typo such as 1021 or 9999 would otherwise stretch every
+ * series, page and response across centuries.
+ */
+export function restrictionBounds(
+	db: Db,
+	horizonDays: number,
+	today = todayUtc()
+): { first: string; last: string } {
+	const first = db.prepare('SELECT min(day) FROM border_status_day').pluck().get() as string | null;
+	return { first: first ?? DATA_FIRST_DAY, last: addDays(today, horizonDays) };
 }
 
 /** The level readers see for one country on one day (curated restrictions win). */

@@ -1,8 +1,16 @@
+import type { Statement } from 'better-sqlite3';
 import type { Db } from './open.ts';
 
-/** The seq of the last committed change (0 for a new database). */
+const lastSeqStatements = new WeakMap<Db, Statement>();
+
+/** The seq of the last committed change (0 for a new database); every read asks, so prepared once. */
 export function lastSeq(db: Db): number {
-	return db.prepare('SELECT coalesce(max(seq), 0) FROM change_log').pluck().get() as number;
+	let statement = lastSeqStatements.get(db);
+	if (!statement) {
+		statement = db.prepare('SELECT coalesce(max(seq), 0) FROM change_log').pluck();
+		lastSeqStatements.set(db, statement);
+	}
+	return statement.get() as number;
 }
 
 export interface ChangeRecord {

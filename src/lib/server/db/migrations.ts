@@ -197,6 +197,43 @@ export const MIGRATIONS: readonly Migration[] = [
 			const insert = db.prepare('INSERT INTO wb_aggregate (code, name) VALUES (?, ?)');
 			for (const a of WB_AGGREGATES) insert.run(a.code, a.name);
 		}
+	},
+	{
+		version: 5,
+		name: 'commits found by seq; restrictions with ids',
+		up(db) {
+			// A commit is an ingest run that changed something: its seqs are first_seq..last_seq
+			// (contiguous, since writers are serialised). Replay walks runs by last_seq instead of
+			// grouping change_log rows, so a subscriber's catch-up costs its own size, not the log's.
+			// Restrictions get an id an editor can retract; AUTOINCREMENT never reuses one, so a
+			// stale DELETE cannot remove a later restriction.
+			db.exec(`
+				CREATE INDEX ingest_runs_by_last_seq ON ingest_runs(last_seq) WHERE last_seq IS NOT NULL;
+				-- The change feed asks for the latest changes from one level to another; most rows
+				-- are first values (old NULL), so without this it scans the whole log.
+				CREATE INDEX change_log_level_changes ON change_log(seq)
+					WHERE old IS NOT NULL AND new IS NOT NULL AND old != new;
+
+				CREATE TABLE restriction_v5 (
+					id INTEGER PRIMARY KEY AUTOINCREMENT,
+					iso3 TEXT NOT NULL REFERENCES country(iso3),
+					effective_from TEXT NOT NULL,
+					level INTEGER NOT NULL CHECK (level BETWEEN 0 AND 4),
+					note TEXT,
+					source_url TEXT,
+					recorded_at TEXT NOT NULL,
+					run_id INTEGER NOT NULL REFERENCES ingest_runs(id),
+					UNIQUE (iso3, effective_from)
+				) STRICT;
+				INSERT INTO restriction_v5
+					(iso3, effective_from, level, note, source_url, recorded_at, run_id)
+				SELECT iso3, effective_from, level, note, source_url, recorded_at, run_id
+				FROM restriction ORDER BY recorded_at, iso3, effective_from;
+				DROP TABLE restriction;
+				ALTER TABLE restriction_v5 RENAME TO restriction;
+				CREATE INDEX restriction_by_run ON restriction(run_id);
+			`);
+		}
 	}
 ];
 

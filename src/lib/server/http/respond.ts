@@ -46,13 +46,20 @@ export function endpoint(body: () => Response): Response {
 		return body();
 	} catch (err) {
 		if (err instanceof BadRequest) return err.toResponse();
+		if (err instanceof Response) return err;
 		throw err;
 	}
 }
 
-const csvCell = (value: unknown): string => {
+/**
+ * One CSV cell. Text that a spreadsheet would read as a formula (=, +, -, @, or a tab or CR
+ * first: OWASP's list) gets a leading apostrophe, so an editor's note cannot run in an
+ * analyst's spreadsheet; numbers are numbers and stay as they are.
+ */
+export const csvCell = (value: unknown): string => {
 	if (value === null || value === undefined) return '';
-	const s = String(value);
+	let s = String(value);
+	if (typeof value === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
 	return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 };
 
@@ -74,3 +81,53 @@ export function csvResponse(body: string, filename: string): Response {
 export const formatParam = z.enum(['json', 'csv']).default('json');
 
 export const isoDayParam = z.string().refine(isIsoDay, 'expected a calendar date as YYYY-MM-DD');
+
+/** An error answer with its status, as JSON. */
+export function jsonError(status: number, message: string, headers: HeadersInit = {}): Response {
+	return json({ error: message }, { status, headers });
+}
+
+/**
+ * The JSON body of a write: `Content-Type: application/json` (a charset parameter allowed,
+ * nothing else: not json-patch, not text/plain), at most `maxBytes` (checked on the declared
+ * length and again while reading), parsed. Throws a Response to send as it is.
+ */
+export async function readJsonBody(request: Request, maxBytes: number): Promise<unknown> {
+	const type = request.headers.get('content-type') ?? '';
+	if (!/^application\/json\s*(;\s*charset\s*=\s*"?utf-8"?\s*)?$/i.test(type)) {
+		throw jsonError(415, 'expected Content-Type: application/json');
+	}
+	const declared = Number(request.headers.get('content-length') ?? NaN);
+	if (declared > maxBytes) throw jsonError(413, `body larger than ${maxBytes} bytes`);
+	const chunks: Uint8Array[] = [];
+	let size = 0;
+	try {
+		const reader = request.body?.getReader();
+		for (;;) {
+			const chunk = await reader?.read();
+			if (!chunk || chunk.done) break;
+			size += chunk.value.byteLength;
+			if (size > maxBytes) {
+				await reader!.cancel();
+				throw jsonError(413, `body larger than ${maxBytes} bytes`);
+			}
+			chunks.push(chunk.value);
+		}
+	} catch (err) {
+		if (err instanceof Response) throw err;
+		// The client went away or the server's own body limit cut the stream.
+		const status = (err as { status?: number }).status;
+		throw jsonError(status === 413 ? 413 : 400, 'body: could not be read');
+	}
+	let text: string;
+	try {
+		text = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
+	} catch {
+		throw jsonError(400, 'body: not valid UTF-8');
+	}
+	try {
+		return JSON.parse(text);
+	} catch {
+		throw jsonError(400, 'body: not valid JSON');
+	}
+}

@@ -8,13 +8,22 @@ export interface CsvRecord {
 }
 
 /**
+ * One line break, LF, for the CR LF and lone CR of other vintages. csv-parse counts a CR LF as
+ * two lines unless it ends a record (a line break inside a quoted cell, or a file that starts
+ * with LF and goes on with CR LF), so every `file:line` after it would be off.
+ */
+export function normaliseLineBreaks(text: string): string {
+	return text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
+}
+
+/**
  * Reads every record of a CSV as arrays of cells (BOM, quoting and CRLF/LF handled by
  * csv-parse). Rows may differ in length: each feed checks that itself, to name the line.
  * Broken quoting becomes a `csv` problem at its line, and null is returned.
  */
 export function readCsvRecords(text: string, problems: ProblemList): CsvRecord[] | null {
 	try {
-		return parse(text, {
+		return parse(normaliseLineBreaks(text), {
 			bom: true,
 			info: true,
 			relax_column_count: true,

@@ -11,6 +11,18 @@ export function formatProblem(p: IngestProblem): string {
 	return `${p.file}:${p.line}: ${p.field}: ${p.reason}`;
 }
 
+/**
+ * Control characters written as escapes (a line break as `\n`), so that every problem is one
+ * line of the log, whatever a parser quoted from the input.
+ */
+export function oneLine(text: string): string {
+	// eslint-disable-next-line no-control-regex -- control characters are what this replaces
+	return text.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));
+}
+
+/** A value from the input as a message shows it: in double quotes, quotes and line breaks escaped. */
+export const quoted = (value: string): string => JSON.stringify(value);
+
 /** Collects problems but keeps memory bounded on a thoroughly broken file. */
 export class ProblemList {
 	readonly items: IngestProblem[] = [];
@@ -21,7 +33,9 @@ export class ProblemList {
 	) {}
 	add(line: number, field: string, reason: string): void {
 		this.total++;
-		if (this.items.length < this.keep) this.items.push({ file: this.file, line, field, reason });
+		if (this.items.length < this.keep) {
+			this.items.push({ file: this.file, line, field: oneLine(field), reason: oneLine(reason) });
+		}
 	}
 	get empty(): boolean {
 		return this.total === 0;

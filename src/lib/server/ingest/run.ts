@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
+import { restrictionHorizonDays } from '../config.ts';
+import { restrictionBounds } from '../db/borderStatus.ts';
 import { lastSeq } from '../db/changeLog.ts';
 import { countryResolver } from '../db/countries.ts';
-import type { Db } from '../db/open.ts';
+import { assertDatabaseFile, type Db } from '../db/open.ts';
 import type { Feed } from './feed.ts';
 import { IngestRefusedError } from './problem.ts';
 
@@ -32,6 +34,9 @@ export interface IngestSummary {
 
 class DryRunRollback extends Error {}
 
+/** Runs that change at least this many values are followed by a WAL checkpoint. */
+const CHECKPOINT_AFTER_CHANGES = 10_000;
+
 /** World Bank aggregate codes (table wb_aggregate), read when a feed first asks. */
 function aggregateChecker(db: Db): (code: string) => boolean {
 	let codes: Set<string> | undefined;
@@ -49,12 +54,16 @@ export function runIngest<T>(
 	db: Db,
 	feed: Feed<T>,
 	input: IngestInput,
-	options: { dryRun?: boolean } = {}
+	options: { dryRun?: boolean; restrictionHorizonDays?: number } = {}
 ): IngestSummary {
 	const parsed = feed.parse(parseInput(feed, input), {
 		file: input.source,
 		resolveCountry: countryResolver(db),
-		isAggregate: aggregateChecker(db)
+		isAggregate: aggregateChecker(db),
+		restrictionBounds: restrictionBounds(
+			db,
+			options.restrictionHorizonDays ?? restrictionHorizonDays()
+		)
 	});
 	if (!parsed.problems.empty) {
 		throw new IngestRefusedError(parsed.problems.items, parsed.problems.total);
@@ -92,6 +101,8 @@ export function commitRun<T>(
 	run: { source: string; sha256: string; rowsRead: number; dryRun?: boolean }
 ): IngestSummary {
 	const dryRun = run.dryRun ?? false;
+	// A write to a file that was removed under us would be lost at the next start.
+	assertDatabaseFile(db);
 	const summary: IngestSummary = {
 		feed: feed.name,
 		source: run.source,
@@ -166,5 +177,8 @@ export function commitRun<T>(
 		if (!(err instanceof DryRunRollback)) throw err;
 		summary.runId = null;
 	}
+	// A large run leaves a WAL of tens of MB; checkpoint now so journal_size_limit can
+	// truncate it, instead of keeping that size until the last connection closes.
+	if (summary.rowsChanged >= CHECKPOINT_AFTER_CHANGES) db.pragma('wal_checkpoint(TRUNCATE)');
 	return summary;
 }

@@ -1,19 +1,23 @@
 /**
  * Feeds on a schedule: poll a public URL every interval with a conditional GET and ingest
  * only what really changed. Used by `npm run ingest -- <feed> --url U --every 1h` and, through
- * a FEEDS_CONFIG file, by the production server.
+ * a FEEDS_CONFIG file, by the production server, which runs the ingests in a worker thread.
  */
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { ServerContext } from '../context.ts';
 import type { Db } from '../db/open.ts';
+import { downloadFeed, feedMaxBytes, type DownloadResult, type Validators } from './download.ts';
 import type { Feed } from './feed.ts';
 import { FEEDS } from './feeds/index.ts';
 import { formatProblem, IngestRefusedError } from './problem.ts';
+import { metrics } from '../metrics.ts';
 import { lastSeq } from '../db/changeLog.ts';
 import { runIngest, type IngestSummary } from './run.ts';
+import { IngestWorker } from './worker.ts';
+
+export type { Validators };
 
 const UNITS: Record<string, number> = {
 	ms: 1,
@@ -51,59 +55,21 @@ export function formatInterval(ms: number): string {
 	return `${ms / size}${unit}`;
 }
 
-export interface Validators {
-	etag?: string;
-	lastModified?: string;
-}
-
-export type ConditionalResult =
-	{ status: 'unchanged' } | ({ status: 'fetched'; text: string } & Validators);
+export type ConditionalResult = DownloadResult;
 
 /**
  * GET with `If-None-Match` / `If-Modified-Since` from the previous response: 304 is
- * `unchanged`. HTTP errors, network errors and the timeout (60 s by default, body included)
- * throw an Error naming the URL; an abort through `signal` rethrows the AbortError.
+ * `unchanged`, otherwise the body's bytes, sha256 and validators. This is `downloadFeed`
+ * (download.ts) with the previous validators: redirects, the size cap (`maxBytes`, default
+ * FEED_MAX_BYTES) and the timeout (60 s by default, body included) are its; errors are
+ * Errors naming the URL; an abort through `signal` rethrows the signal's reason.
  */
-export async function fetchConditional(
+export function fetchConditional(
 	url: string,
 	previous: Validators = {},
-	options: { timeoutMs?: number; signal?: AbortSignal } = {}
+	options: { timeoutMs?: number; signal?: AbortSignal; maxBytes?: number } = {}
 ): Promise<ConditionalResult> {
-	const parsed = new URL(url);
-	if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-		throw new Error(`${url}: only http and https URLs can be ingested`);
-	}
-	const headers: Record<string, string> = {};
-	if (previous.etag) headers['if-none-match'] = previous.etag;
-	if (previous.lastModified) headers['if-modified-since'] = previous.lastModified;
-	const timeoutMs = options.timeoutMs ?? 60_000;
-	const timeout = AbortSignal.timeout(timeoutMs);
-	const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
-	try {
-		const response = await fetch(parsed, { headers, signal });
-		if (response.status === 304) {
-			await response.body?.cancel();
-			return { status: 'unchanged' };
-		}
-		if (!response.ok) {
-			await response.body?.cancel();
-			throw new Error(`${url}: HTTP ${response.status} ${response.statusText}`.trimEnd());
-		}
-		const text = await response.text();
-		return {
-			status: 'fetched',
-			text,
-			etag: response.headers.get('etag') ?? undefined,
-			lastModified: response.headers.get('last-modified') ?? undefined
-		};
-	} catch (err) {
-		if (options.signal?.aborted) throw options.signal.reason;
-		if (timeout.aborted) throw new Error(`${url}: no complete response within ${timeoutMs} ms`);
-		const e = err as Error & { cause?: Error };
-		if (e.message.startsWith(`${url}: `)) throw e;
-		// fetch's own message ("fetch failed") hides the reason in its cause.
-		throw new Error(`${url}: ${e.cause?.message ?? e.message}`, { cause: err });
-	}
+	return downloadFeed(url, { ...options, previous });
 }
 
 /** The `file:line: field: reason` lines of a refused input, as the ingest CLI prints them. */
@@ -131,18 +97,35 @@ export type PollResult =
 	| { status: 'refused'; error: IngestRefusedError }
 	| { status: 'failed'; error: Error };
 
+/** Runs one ingest of downloaded bytes: resolves with the summary, rejects as runIngest throws. */
+export type IngestFn = (
+	// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any feed, whatever it parses to
+	feed: Feed<any>,
+	input: { source: string; bytes: Uint8Array }
+) => Promise<IngestSummary>;
+
 export interface FeedPollerOptions {
+	/** The database: read for the seq in summaries, and written by the default `ingest`. */
 	db: Db;
 	// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any feed, whatever it parses to
 	feed: Feed<any>;
 	url: string;
 	intervalMs: number;
+	/**
+	 * How a new body is ingested; default the synchronous `runIngest` on `db`, on this thread
+	 * (the CLI). The server passes an IngestWorker's `ingest`, which runs it in a worker
+	 * thread. A rejection with an IngestRefusedError is a refused input; any other is a failure.
+	 */
+	ingest?: IngestFn;
 	/** Called after each run that changed something (the server pokes its live watcher). */
 	onCommit?: () => void;
 	/** Called after every poll, whatever happened (tests, monitoring). */
 	onResult?: (result: PollResult) => void;
 	log?: PollLog;
+	/** The time for one download, body included; default 60 s. */
 	timeoutMs?: number;
+	/** The cap on a download's size in bytes; default FEED_MAX_BYTES, or 32 MiB. */
+	maxBytes?: number;
 }
 
 /**
@@ -153,6 +136,8 @@ export interface FeedPollerOptions {
  */
 export class FeedPoller {
 	readonly options: FeedPollerOptions;
+	readonly maxBytes: number;
+	#ingest: IngestFn;
 	#validators: Validators = {};
 	#lastSha: string | null = null;
 	#timer: NodeJS.Timeout | null = null;
@@ -160,8 +145,11 @@ export class FeedPoller {
 	#abort = new AbortController();
 	#stopped = false;
 
+	/** Throws at once when `maxBytes` is not given and FEED_MAX_BYTES is malformed. */
 	constructor(options: FeedPollerOptions) {
 		this.options = options;
+		this.maxBytes = options.maxBytes ?? feedMaxBytes();
+		this.#ingest = options.ingest ?? (async (feed, input) => runIngest(options.db, feed, input));
 	}
 
 	/** Polls now, then every interval until stop(). */
@@ -222,10 +210,12 @@ export class FeedPoller {
 			return result;
 		};
 
-		let fetched: ConditionalResult;
+		let fetched: DownloadResult;
 		try {
-			fetched = await fetchConditional(url, this.#validators, {
+			fetched = await downloadFeed(url, {
+				previous: this.#validators,
 				timeoutMs: this.options.timeoutMs,
+				maxBytes: this.maxBytes,
 				signal: this.#abort.signal
 			});
 		} catch (err) {
@@ -241,14 +231,15 @@ export class FeedPoller {
 			return report({ status: 'not-modified' }, { skipped: 'not modified' });
 		}
 		const validators = { etag: fetched.etag, lastModified: fetched.lastModified };
-		const sha = createHash('sha256').update(fetched.text).digest('hex');
+		const sha = fetched.sha256;
 		if (sha === this.#lastSha) {
 			this.#validators = validators;
 			return report({ status: 'same-content' }, { skipped: 'same content' });
 		}
 		let summary: IngestSummary;
 		try {
-			summary = runIngest(db, feed, { source: url, text: fetched.text });
+			// Text feeds get the bytes decoded as UTF-8 by the runner, binary feeds the bytes.
+			summary = await this.#ingest(feed, { source: url, bytes: fetched.bytes });
 		} catch (err) {
 			if (!(err instanceof IngestRefusedError)) {
 				// Not the input's fault (a locked database, a full disk): try again next time.
@@ -280,7 +271,8 @@ export const FeedConfigEntry = z.strictObject({
 				message: `unknown feed "${name}" (known: ${Object.keys(FEEDS).join(', ')})`
 			});
 		} else if (FEEDS[name]!.binary) {
-			// The poller fetches text; workbooks are ingested with the CLI.
+			// Workbooks are ingested one run at a time with the CLI. (The poller hands feeds the
+			// downloaded bytes, and the ingest worker reads workbooks, so this is policy now.)
 			ctx.addIssue({ code: 'custom', message: `"${name}" reads a workbook and cannot be polled` });
 		}
 	}),
@@ -326,19 +318,31 @@ export function loadFeedsConfig(path: string): FeedConfigEntry[] {
 
 export interface ConfiguredFeeds {
 	pollers: FeedPoller[];
+	/** Runs the pollers' ingests off the server's event loop. */
+	worker: IngestWorker;
+	/** Stops polling, lets ingests in flight finish, then closes the worker. */
 	stop(): Promise<void>;
 }
 
 /**
- * Starts one poller per entry of the FEEDS_CONFIG file at `path` (none without a path),
- * on the server's connection; commits poke the live watcher. Throws FeedsConfigError
- * before starting anything if the file is invalid.
+ * Starts one poller per entry (a loaded FEEDS_CONFIG file). Downloads happen on the server's
+ * thread (streamed, capped at `ctx.config.feedMaxBytes`); ingests in one worker thread with
+ * its own connection to `ctx.config.databasePath`, so the server keeps answering while a
+ * feed is parsed and committed. Commits poke the live watcher (which would also notice them
+ * through `PRAGMA data_version`, the worker's connection being another one).
  */
+/** A poll as /metrics counts it: changed, unchanged, not-modified, refused or failed. */
+function outcomeOf(result: PollResult): string {
+	if (result.status !== 'ingested') return result.status;
+	return result.summary.rowsChanged > 0 ? 'changed' : 'unchanged';
+}
+
 export function startConfiguredFeeds(
 	ctx: ServerContext,
 	entries: readonly FeedConfigEntry[],
 	log: PollLog = console
 ): ConfiguredFeeds {
+	const worker = new IngestWorker(ctx.config.databasePath);
 	const pollers = entries.map(
 		(entry) =>
 			new FeedPoller({
@@ -346,7 +350,11 @@ export function startConfiguredFeeds(
 				feed: FEEDS[entry.feed]!,
 				url: entry.url,
 				intervalMs: parseInterval(entry.every),
+				ingest: (feed, input) => worker.ingest(feed, input),
+				maxBytes: ctx.config.feedMaxBytes,
 				onCommit: () => ctx.live?.poke(),
+				onResult: (result) =>
+					metrics().ingestRuns.inc({ feed: entry.feed, outcome: outcomeOf(result) }),
 				log
 			})
 	);
@@ -356,8 +364,10 @@ export function startConfiguredFeeds(
 	}
 	return {
 		pollers,
+		worker,
 		stop: async () => {
 			await Promise.all(pollers.map((p) => p.stop()));
+			await worker.close();
 		}
 	};
 }

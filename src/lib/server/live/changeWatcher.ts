@@ -70,7 +70,7 @@ export class ChangeWatcher {
 		this.#poked = false;
 		const upTo = lastSeq(this.#db);
 		if (upTo <= this.seq) return;
-		const commits = readCommits(this.#db, this.seq, upTo, this.maxItems);
+		const commits = readCommits(this.#db, this.seq, upTo, { maxItems: this.maxItems });
 		this.seq = upTo;
 		for (const listener of this.#listeners) listener(commits);
 	}

@@ -1,4 +1,4 @@
-import type { ChangeItem } from '../../domain/live.ts';
+import { LIVE_LAYERS, type ChangeItem } from '../../domain/live.ts';
 import type { Db } from '../db/open.ts';
 
 /** One committed run as read back from change_log. */
@@ -11,49 +11,104 @@ export interface Commit {
 	items: ChangeItem[] | null;
 }
 
-/**
- * The commits with seq in (after, upTo], oldest first. Rows of one run are contiguous in
- * seq because SQLite serialises writers, so grouping by run gives whole commits.
- */
-export function readCommits(db: Db, after: number, upTo: number, maxItems: number): Commit[] {
-	const groups = db
-		.prepare(
-			`SELECT min(seq) AS first, max(seq) AS last, count(*) AS n,
-				group_concat(DISTINCT layer) AS layers
-			FROM change_log WHERE seq > ? AND seq <= ?
-			GROUP BY run_id ORDER BY first`
-		)
-		.all(after, upTo) as { first: number; last: number; n: number; layers: string }[];
-	const itemsBetween = db.prepare(
-		`SELECT c.seq, c.layer, c.iso3, c.period, c.old, c.new, r.feed AS source,
-			c.note, c.source_url AS sourceUrl, c.partner
-		FROM change_log c JOIN ingest_runs r ON r.id = c.run_id
-		WHERE c.seq BETWEEN ? AND ? ORDER BY c.seq`
-	);
-	// Notes are rare: leave the keys out rather than send nulls to every client.
-	const toItem = (
-		row: ChangeItem & { note: string | null; sourceUrl: string | null; partner: string | null }
-	) => {
-		const { note, sourceUrl, partner, ...item } = row;
-		return {
-			...item,
-			...(note ? { note } : {}),
-			...(sourceUrl ? { sourceUrl } : {}),
-			...(partner ? { partner } : {})
-		};
+export interface ReadCommitsOptions {
+	/** A commit with more changes than this comes without items (clients reload instead). */
+	maxItems: number;
+	/** Stop after this many commits (a page of a replay). */
+	limitCommits?: number;
+	/** Stop once this many items were read (a page never reads much more than this). */
+	limitItems?: number;
+}
+
+type ItemRow = ChangeItem & {
+	note: string | null;
+	sourceUrl: string | null;
+	partner: string | null;
+};
+
+// Notes are rare: leave the keys out rather than send nulls to every client.
+const toItem = ({ note, sourceUrl, partner, ...item }: ItemRow): ChangeItem => ({
+	...item,
+	...(note ? { note } : {}),
+	...(sourceUrl ? { sourceUrl } : {}),
+	...(partner ? { partner } : {})
+});
+
+const statements = new WeakMap<Db, ReturnType<typeof prepare>>();
+
+function prepare(db: Db) {
+	return {
+		runs: db.prepare(
+			`SELECT first_seq AS first, last_seq AS last FROM ingest_runs
+			WHERE last_seq > ? AND last_seq <= ? AND first_seq IS NOT NULL
+			ORDER BY last_seq LIMIT ?`
+		),
+		itemsBetween: db.prepare(
+			`SELECT c.seq, c.layer, c.iso3, c.period, c.old, c.new, r.feed AS source,
+				c.note, c.source_url AS sourceUrl, c.partner
+			FROM change_log c JOIN ingest_runs r ON r.id = c.run_id
+			WHERE c.seq BETWEEN ? AND ? ORDER BY c.seq`
+		),
+		// The layers of a commit too large to read item by item: one indexed probe per layer.
+		hasLayer: db
+			.prepare('SELECT 1 FROM change_log WHERE layer = ? AND seq BETWEEN ? AND ? LIMIT 1')
+			.pluck()
 	};
+}
+
+/** Replays and broadcasts read commits many times a second: prepared once per connection. */
+function statementsFor(db: Db): ReturnType<typeof prepare> {
+	let prepared = statements.get(db);
+	if (!prepared) statements.set(db, (prepared = prepare(db)));
+	return prepared;
+}
+
+/**
+ * The commits with seq in (after, upTo], oldest first, from the runs' seq ranges
+ * (`ingest_runs.first_seq..last_seq`, indexed by last_seq): the cost is the size of what is
+ * read, never the size of the log. Seqs of one run are contiguous because SQLite serialises
+ * writers.
+ */
+export function readCommits(
+	db: Db,
+	after: number,
+	upTo: number,
+	options: ReadCommitsOptions
+): Commit[] {
+	const { runs: runsBetween, itemsBetween, hasLayer } = statementsFor(db);
+	const runs = runsBetween.all(after, upTo, options.limitCommits ?? -1) as {
+		first: number;
+		last: number;
+	}[];
+	const commits: Commit[] = [];
 	let previous = after;
-	return groups.map((g) => {
-		const commit: Commit = {
-			after: previous,
-			seq: g.last,
-			layers: g.layers.split(','),
-			items:
-				g.n > maxItems
-					? null
-					: (itemsBetween.all(g.first, g.last) as Parameters<typeof toItem>[0][]).map(toItem)
-		};
-		previous = g.last;
-		return commit;
-	});
+	let itemsRead = 0;
+	for (const run of runs) {
+		if (options.limitItems !== undefined && itemsRead >= options.limitItems) break;
+		let items: ChangeItem[] | null = null;
+		let layers: string[];
+		if (run.last - run.first + 1 > options.maxItems) {
+			layers = LIVE_LAYERS.filter((l) => hasLayer.get(l, run.first, run.last) !== undefined);
+		} else {
+			items = (itemsBetween.all(run.first, run.last) as ItemRow[]).map(toItem);
+			layers = [...new Set(items.map((i) => i.layer))];
+			itemsRead += items.length;
+		}
+		commits.push({ after: previous, seq: run.last, layers, items });
+		previous = run.last;
+	}
+	return commits;
+}
+
+/** How far a subscriber at `after` is behind `upTo`: commits and (at most) items. */
+export function backlog(db: Db, after: number, upTo: number): { commits: number; items: number } {
+	const commits = db
+		.prepare(
+			`SELECT count(*) FROM ingest_runs
+			WHERE last_seq > ? AND last_seq <= ? AND first_seq IS NOT NULL`
+		)
+		.pluck()
+		.get(after, upTo) as number;
+	// Seqs are contiguous: the difference bounds the number of changes from above.
+	return { commits, items: Math.max(0, upTo - after) };
 }

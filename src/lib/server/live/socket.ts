@@ -1,4 +1,5 @@
-import type { Server as HttpServer } from 'node:http';
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { Server, type Namespace, type Socket } from 'socket.io';
 import { z } from 'zod';
 import {
@@ -6,11 +7,14 @@ import {
 	LIVE_NAMESPACE,
 	type ChangesEvent,
 	type LiveClientToServer,
-	type LiveServerToClient
+	type LiveServerToClient,
+	type SubscribeAck
 } from '../../domain/live.ts';
 import type { ServerContext } from '../context.ts';
+import { clientAddress } from '../http/clientAddress.ts';
+import { metrics } from '../metrics.ts';
 import { ChangeWatcher } from './changeWatcher.ts';
-import { readCommits, type Commit } from './commits.ts';
+import { backlog, readCommits, type Commit } from './commits.ts';
 
 type LiveSocket = Socket<LiveClientToServer, LiveServerToClient>;
 type LiveNamespace = Namespace<LiveClientToServer, LiveServerToClient>;
@@ -40,11 +44,97 @@ export function changesEventFor(commit: Commit, layers: readonly string[]): Chan
 	};
 }
 
+export interface LiveLimits {
+	/** New connections (handshakes) per client address per minute. */
+	connectionsPerMinute: number;
+	/** Subscriptions per client address per minute (all its sockets together). */
+	subscribesPerMinute: number;
+	/** Subscriptions per socket per minute. */
+	subscribesPerSocketPerMinute: number;
+	/** A subscriber further behind than this many commits gets `reload` instead of a replay. */
+	replayMaxCommits: number;
+	/** … or further behind than this many changes. */
+	replayMaxItems: number;
+	/** Changes read and sent between two turns of the event loop during a replay. */
+	replayPageItems: number;
+}
+
+// A webinar's audience can sit behind one office NAT: per-address limits are set for hundreds
+// of readers on one address, per-socket limits for one misbehaving page.
+export const DEFAULT_LIVE_LIMITS: LiveLimits = {
+	connectionsPerMinute: 1000,
+	subscribesPerMinute: 2000,
+	subscribesPerSocketPerMinute: 30,
+	replayMaxCommits: 500,
+	replayMaxItems: 5000,
+	replayPageItems: 200
+};
+
+export interface LiveOptions {
+	intervalMs?: number;
+	maxItems?: number;
+	limits?: Partial<LiveLimits>;
+}
+
+/**
+ * Whether a browser page on `origin` may open the socket: pages of this app (the public
+ * ORIGIN, or the host the request was sent to) may, other sites may not. Embeds framed by
+ * other sites are pages of this app, so their sockets carry our origin. Requests without an
+ * Origin header do not come from a browser page and are left to the rate limits.
+ */
+export function originAllowed(
+	origin: string | undefined,
+	host: string | undefined,
+	publicOrigin: string | null
+): boolean {
+	if (origin === undefined) return true;
+	let parsed: URL;
+	try {
+		parsed = new URL(origin);
+	} catch {
+		return false; // "null" (sandboxed frames, file:) and garbage
+	}
+	if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return false;
+	if (publicOrigin && parsed.origin === new URL(publicOrigin).origin) return true;
+	return host !== undefined && parsed.host === host.toLowerCase();
+}
+
 export interface Live {
 	io: Server;
 	watcher: ChangeWatcher;
 	close(): Promise<void>;
 }
+
+/**
+ * Takes turns between replays: one page per turn of the event loop, whoever it is for. Many
+ * subscriptions arriving in one read would otherwise each send a page in the same turn, and
+ * requests would wait for all of them.
+ */
+class PageTurns {
+	#waiting: (() => void)[] = [];
+	#scheduled = false;
+
+	next(): Promise<void> {
+		return new Promise((resolve) => {
+			this.#waiting.push(resolve);
+			this.#schedule();
+		});
+	}
+
+	#schedule() {
+		if (this.#scheduled) return;
+		this.#scheduled = true;
+		// An immediate queued now runs in the next turn, after that turn's I/O.
+		setImmediate(() => {
+			this.#scheduled = false;
+			this.#waiting.shift()?.();
+			if (this.#waiting.length > 0) this.#schedule();
+		});
+	}
+}
+
+const retryAfter = (res: unknown) =>
+	res instanceof RateLimiterRes ? Math.ceil(res.msBeforeNext) : 60_000;
 
 /**
  * Attaches Socket.IO to the app's HTTP server with the `/live` namespace. Subscribers get
@@ -55,49 +145,140 @@ export interface Live {
 export function attachLive(
 	httpServer: HttpServer,
 	ctx: ServerContext,
-	options: { intervalMs?: number; maxItems?: number } = {}
+	options: LiveOptions = {}
 ): Live {
+	const limits: LiveLimits = { ...DEFAULT_LIVE_LIMITS, ...options.limits };
+	const perMinute = (points: number) => new RateLimiterMemory({ points, duration: 60 });
+	const connectionLimiter = perMinute(limits.connectionsPerMinute);
+	const addressLimiter = perMinute(limits.subscribesPerMinute);
+	const socketLimiter = perMinute(limits.subscribesPerSocketPerMinute);
+	const m = metrics();
+	const addressOf = (req: IncomingMessage) => clientAddress(req.headers, req.socket.remoteAddress);
+
 	const io = new Server(httpServer, {
 		// Viewers only send small subscriptions.
 		maxHttpBufferSize: 16 * 1024,
 		transports: ['websocket', 'polling'],
 		serveClient: false,
 		// Other upgrades on this server (Vite's HMR socket in dev) are not ours to close.
-		destroyUpgrade: false
+		destroyUpgrade: false,
+		// Runs before every handshake (polling and websocket alike), before any state is made.
+		allowRequest(req, callback) {
+			if (!originAllowed(req.headers.origin, req.headers.host, ctx.config.origin)) {
+				m.refused.inc({ reason: 'origin' });
+				callback('origin not allowed', false);
+				return;
+			}
+			connectionLimiter.consume(addressOf(req)).then(
+				() => callback(null, true),
+				() => {
+					m.refused.inc({ reason: 'connection-rate' });
+					callback('too many connections from this address', false);
+				}
+			);
+		}
 	});
 	const live: LiveNamespace = io.of(LIVE_NAMESPACE);
 	const watcher = new ChangeWatcher(ctx.db, options);
+	const turns = new PageTurns();
+
+	/**
+	 * Sends the commits after `after` in pages, one page per turn of the event loop, until it
+	 * has sent everything the watcher has announced, then joins the room for `layers` in that
+	 * same turn: a commit announced later arrives through the room, none slips between. Returns
+	 * false if the socket went away first.
+	 */
+	async function catchUpAndJoin(
+		socket: LiveSocket,
+		layers: string[],
+		after: number | undefined
+	): Promise<boolean> {
+		const join = () => void socket.join(roomFor(layers));
+		if (after === undefined || after >= watcher.seq) {
+			join();
+			return true;
+		}
+		const { commits, items } = backlog(ctx.db, after, watcher.seq);
+		if (commits > limits.replayMaxCommits || items > limits.replayMaxItems) {
+			// Too far behind: refetching the layers is cheaper for both sides than a replay.
+			socket.emit('changes', { seq: watcher.seq, after, reload: layers });
+			join();
+			m.replayCommits.observe(0);
+			m.deliveries.inc({ kind: 'reload' });
+			return true;
+		}
+		let position = after;
+		let sent = 0;
+		while (position < watcher.seq) {
+			await turns.next();
+			if (socket.disconnected) return false;
+			const page = readCommits(ctx.db, position, watcher.seq, {
+				maxItems: watcher.maxItems,
+				limitItems: limits.replayPageItems
+			});
+			for (const commit of page) socket.emit('changes', changesEventFor(commit, layers));
+			sent += page.length;
+			// No run ends in (position, seq]: nothing more to send up to there.
+			position = page.at(-1)?.seq ?? watcher.seq;
+		}
+		join();
+		m.replayCommits.observe(sent);
+		m.deliveries.inc({ kind: 'replay' }, sent);
+		return true;
+	}
 
 	live.on('connection', (socket: LiveSocket) => {
+		m.openSockets.inc();
+		socket.on('disconnect', () => m.openSockets.dec());
+		const address = clientAddress(socket.request.headers, socket.request.socket.remoteAddress);
+		let subscribing = false;
+
 		socket.on('subscribe', (request, ack) => {
+			const reply = (result: SubscribeAck) => {
+				if (typeof ack === 'function') ack(result);
+			};
+			if (subscribing) {
+				m.refused.inc({ reason: 'subscribe-in-flight' });
+				reply({ ok: false, error: 'subscribe: the previous subscription is still being served' });
+				return;
+			}
 			const parsed = Subscribe.safeParse(request);
-			const reply = typeof ack === 'function' ? ack : () => {};
 			if (!parsed.success) {
 				const issue = parsed.error.issues[0]!;
 				reply({ ok: false, error: `${issue.path.join('.') || 'subscribe'}: ${issue.message}` });
 				return;
 			}
+			subscribing = true;
 			const { layers, after } = parsed.data;
-			for (const room of socket.rooms) if (room.startsWith(ROOM_PREFIX)) void socket.leave(room);
-			// Replay up to what the watcher has announced; later commits arrive through the
-			// room. All of this runs synchronously, so nothing slips in between.
-			if (after !== undefined && after < watcher.seq) {
-				for (const commit of readCommits(ctx.db, after, watcher.seq, watcher.maxItems)) {
-					socket.emit('changes', changesEventFor(commit, layers));
+			void (async () => {
+				try {
+					await socketLimiter.consume(socket.id);
+					await addressLimiter.consume(address);
+				} catch (res) {
+					m.refused.inc({ reason: 'subscribe-rate' });
+					const ms = retryAfter(res);
+					reply({
+						ok: false,
+						error: `subscribe: too many subscriptions, retry in ${Math.ceil(ms / 1000)} s`,
+						retryAfterMs: ms
+					});
+					return;
 				}
-			}
-			void socket.join(roomFor(layers));
-			reply({ ok: true, seq: watcher.seq });
+				for (const room of socket.rooms) if (room.startsWith(ROOM_PREFIX)) void socket.leave(room);
+				if (await catchUpAndJoin(socket, layers, after)) reply({ ok: true, seq: watcher.seq });
+			})().finally(() => (subscribing = false));
 		});
 	});
 
 	watcher.onCommits((commits) => {
-		for (const [room] of live.adapter.rooms) {
+		m.commitsBroadcast.inc(commits.length);
+		for (const [room, members] of live.adapter.rooms) {
 			if (!room.startsWith(ROOM_PREFIX)) continue;
 			const layers = room.slice(ROOM_PREFIX.length).split(',');
 			for (const commit of commits) {
 				live.local.to(room).emit('changes', changesEventFor(commit, layers));
 			}
+			m.deliveries.inc({ kind: 'live' }, members.size * commits.length);
 		}
 	});
 	watcher.start();

@@ -1,54 +1,102 @@
 import { json } from '@sveltejs/kit';
 import { createHash } from 'node:crypto';
-import { countryResolver } from '$lib/server/db/countries';
-import { hasBearerToken } from '$lib/server/http/auth';
+import { z } from 'zod';
+import { listRestrictions, restrictionBounds } from '$lib/server/db/borderStatus';
+import { countryResolver, findCountry } from '$lib/server/db/countries';
+import { DatabaseFileGoneError } from '$lib/server/db/open';
+import { editorRefusal } from '$lib/server/http/auth';
+import {
+	csvResponse,
+	endpoint,
+	formatParam,
+	jsonError,
+	parseQuery,
+	readJsonBody,
+	toCsv,
+	unknownCountry
+} from '$lib/server/http/respond';
 import { restrictionsFeed, validateRestriction } from '$lib/server/ingest/feeds/restrictions';
 import { commitRun } from '$lib/server/ingest/run';
 import { serverContext } from '$lib/server/context';
 
+/** An editor's restriction is a few fields and a note of at most 2,000 characters. */
+const MAX_BODY_BYTES = 16 * 1024;
+
+const Query = z.object({
+	country: z.string().max(100).optional(),
+	format: formatParam
+});
+
+/** The curated restrictions, optionally of one country. */
+export function GET({ url }) {
+	return endpoint(() => {
+		const { db } = serverContext();
+		const query = parseQuery(url, Query);
+		let iso3: string | undefined;
+		if (query.country !== undefined) {
+			const country = findCountry(db, query.country);
+			if (!country) return unknownCountry(query.country);
+			iso3 = country.iso3;
+		}
+		const restrictions = listRestrictions(db, iso3);
+		if (query.format === 'csv') {
+			return csvResponse(
+				toCsv(restrictions, [
+					'id',
+					'iso3',
+					'effectiveFrom',
+					'effectiveTo',
+					'level',
+					'note',
+					'sourceUrl',
+					'recordedAt'
+				]),
+				iso3 ? `restrictions-${iso3}.csv` : 'restrictions.csv'
+			);
+		}
+		return json({ restrictions });
+	});
+}
+
 /** An editor records a restriction: `{ iso3, effective_from, level, note?, source_url? }`. */
 export async function POST({ request }) {
 	const ctx = serverContext();
-	const token = ctx.config.adminToken;
-	if (!token) {
-		return json({ error: 'writes are disabled: the server has no ADMIN_TOKEN' }, { status: 403 });
-	}
-	if (!hasBearerToken(request, token)) {
-		return json(
-			{ error: 'a valid Authorization: Bearer token is required' },
-			{ status: 401, headers: { 'www-authenticate': 'Bearer realm="crossings"' } }
-		);
-	}
-	if (!/^application\/json\b/i.test(request.headers.get('content-type') ?? '')) {
-		return json({ error: 'expected Content-Type: application/json' }, { status: 415 });
-	}
-	const text = await request.text();
-	if (text.length > 16_384) return json({ error: 'body too large' }, { status: 413 });
+	const refusal = editorRefusal(request, ctx.config.adminToken);
+	if (refusal) return refusal;
 	let body: unknown;
 	try {
-		body = JSON.parse(text);
-	} catch {
-		return json({ error: 'body: not valid JSON' }, { status: 400 });
+		body = await readJsonBody(request, MAX_BODY_BYTES);
+	} catch (err) {
+		if (err instanceof Response) return err;
+		throw err;
 	}
-	const result = validateRestriction(body, countryResolver(ctx.db));
+	const bounds = restrictionBounds(ctx.db, ctx.config.restrictionHorizonDays);
+	const result = validateRestriction(body, countryResolver(ctx.db), bounds);
 	if ('problems' in result) {
 		return json(
 			{
 				error: result.problems.map((p) => `${p.field}: ${p.reason}`).join('; '),
-				problems: result.problems
+				problems: result.problems,
+				accepted: { effective_from: bounds, level: [0, 1, 2, 3, 4] }
 			},
 			{ status: 400 }
 		);
 	}
-	const summary = commitRun(ctx.db, restrictionsFeed, [result.value], {
-		source: 'api',
-		sha256: createHash('sha256').update(text).digest('hex'),
-		rowsRead: 1
-	});
+	let summary;
+	try {
+		summary = commitRun(ctx.db, restrictionsFeed, [result.value], {
+			source: 'api',
+			sha256: createHash('sha256').update(JSON.stringify(result.value)).digest('hex'),
+			rowsRead: 1
+		});
+	} catch (err) {
+		if (err instanceof DatabaseFileGoneError) return jsonError(503, err.message);
+		throw err;
+	}
 	ctx.live?.poke();
 	const changed = summary.rowsChanged > 0;
-	return json(
-		{ seq: summary.seq, changed, restriction: result.value },
-		{ status: changed ? 201 : 200 }
+	const restriction = listRestrictions(ctx.db, result.value.iso3).find(
+		(r) => r.effectiveFrom === result.value.effectiveFrom
 	);
+	return json({ seq: summary.seq, changed, restriction }, { status: changed ? 201 : 200 });
 }

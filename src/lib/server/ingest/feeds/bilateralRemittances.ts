@@ -12,7 +12,7 @@
  * Other sheets (the research copy adds `remshare`, which is not World Bank data) are not read.
  */
 import type { ParseContext, ParseOutcome } from '../feed.ts';
-import { ProblemList } from '../problem.ts';
+import { ProblemList, quoted } from '../problem.ts';
 import { readWorkbookSync, type WorkbookSheet } from '../workbook.ts';
 import { resolveWorldBankName } from './worldBankNames.ts';
 
@@ -82,7 +82,7 @@ export function parseRemittanceSheets(
 	const empty = () => ({ value: { year: 0, corridors: [] }, rowsRead: 0, problems });
 	const matches = sheets.filter((s) => SHEET_NAME.test(s.sheet));
 	if (matches.length !== 1) {
-		const names = sheets.map((s) => `"${s.sheet}"`).join(', ') || 'none';
+		const names = sheets.map((s) => quoted(s.sheet)).join(', ') || 'none';
 		problems.add(
 			0,
 			'sheet',
@@ -99,18 +99,18 @@ export function parseRemittanceSheets(
 	const title = text(data[0]?.[0]);
 	const yearInTitle = /\bfor (\d{4})\b/i.exec(title)?.[1];
 	if (yearInTitle === undefined) {
-		problems.add(1, 'A', `the title does not name the year ("… for ${year} …"): "${title}"`);
+		problems.add(1, 'A', `the title does not name the year ("… for ${year} …"): ${quoted(title)}`);
 	} else if (Number(yearInTitle) !== year) {
 		problems.add(1, 'A', `the title says ${yearInTitle} but the sheet is "${sheet}"`);
 	}
 	if (!title.toLowerCase().includes(UNIT.toLowerCase())) {
-		problems.add(1, 'A', `the title does not give the unit "${UNIT}": "${title}"`);
+		problems.add(1, 'A', `the title does not give the unit "${UNIT}": ${quoted(title)}`);
 	}
 
 	// Row 2: the corner cell fixes the orientation; receiving countries up to WORLD.
 	const header = data[1] ?? [];
 	if (text(header[0]).toLowerCase() !== CORNER) {
-		problems.add(2, 'A', `expected "${CORNER}", found "${text(header[0])}"`);
+		problems.add(2, 'A', `expected "${CORNER}", found ${quoted(text(header[0]))}`);
 		return empty();
 	}
 	const totalsColumn = header.findIndex((c, i) => i > 0 && text(c).toLowerCase() === TOTALS);
@@ -145,7 +145,7 @@ export function parseRemittanceSheets(
 		const origin = resolveName(row[0], line, 'sending A', seenRows, `row ${line}`);
 		for (let c = 1; c < totalsColumn; c++) {
 			const cell = row[c];
-			const field = `${columnLetter(c)} "${text(header[c])}"`;
+			const field = `${columnLetter(c)} ${quoted(text(header[c]))}`;
 			const value = readValue(cell, line, field, problems);
 			if (value === null || value === 0) continue;
 			const destination = receiving[c];
@@ -189,7 +189,7 @@ export function parseRemittanceSheets(
 		}
 		const resolved = resolveWorldBankName(name);
 		if (!resolved) {
-			problems.add(line, field, `unknown country name "${name}"`);
+			problems.add(line, field, `unknown country name ${quoted(name)}`);
 			return null;
 		}
 		if (resolved.kind === 'bucket') return null;
@@ -199,8 +199,8 @@ export function parseRemittanceSheets(
 				line,
 				field,
 				earlier.name === name
-					? `"${name}" already appears in ${earlier.where}`
-					: `"${name}" is ${resolved.iso3}, like "${earlier.name}" in ${earlier.where}`
+					? `${quoted(name)} already appears in ${earlier.where}`
+					: `${quoted(name)} is ${resolved.iso3}, like ${quoted(earlier.name)} in ${earlier.where}`
 			);
 			return null;
 		}
@@ -219,12 +219,18 @@ function readValue(
 	if (cell === null || cell === undefined) return null;
 	if (typeof cell === 'string' && MISSING.has(cell.trim())) return null;
 	if (typeof cell !== 'number' || !Number.isFinite(cell)) {
-		const shown = cell instanceof Date ? cell.toISOString().slice(0, 10) : String(cell);
-		problems.add(line, field, `"${shown}" is not a number of US$ millions`);
+		const date = cell instanceof Date && !Number.isNaN(cell.getTime());
+		const shown = date ? cell.toISOString().replace(/T.*/, '') : String(cell);
+		problems.add(line, field, `${quoted(shown)} is not a number of US$ millions`);
 		return null;
 	}
 	if (cell < 0) {
 		problems.add(line, field, `${cell} is negative: remittances cannot be below 0`);
+		return null;
+	}
+	// Stored in whole US$, which must stay exact: at most 2^53 − 1 dollars.
+	if (!Number.isSafeInteger(Math.round(cell * 1e6))) {
+		problems.add(line, field, `${cell} is too large (more than 9007199254 US$ millions)`);
 		return null;
 	}
 	return cell;

@@ -13,6 +13,7 @@ import { ProblemList } from '../problem.ts';
 import type { ParseContext, ParseOutcome } from './oxcgrtC8.ts';
 import {
 	classifyCode,
+	fieldName,
 	GDP_INDICATOR,
 	readAmount,
 	readYear,
@@ -63,7 +64,7 @@ export function parseGdp(text: string, ctx: ParseContext): ParseOutcome<WbIndica
 	}
 
 	const [codeName, yearName, valueName] = [codeColumn, yearColumn, valueColumn].map((i) =>
-		cells[i]!.trim()
+		fieldName(cells[i]!)
 	) as [string, string, string];
 	const seen = new Map<string, number>();
 	for (const { record, info } of rows) {

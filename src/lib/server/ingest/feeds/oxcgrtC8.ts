@@ -9,7 +9,7 @@
  */
 import { readCsvRecords } from '../csvRecords.ts';
 import { parseDayMonYear } from '../../../domain/date.ts';
-import { ProblemList } from '../problem.ts';
+import { ProblemList, quoted } from '../problem.ts';
 
 export interface C8Row {
 	line: number;
@@ -34,6 +34,11 @@ export interface ParseContext {
 	 * values are kept apart from countries. Absent: the caller knows no aggregates.
 	 */
 	isAggregate?(code: string): boolean;
+	/**
+	 * The days an editor's restriction may take effect on: the data's first day … today plus
+	 * the configured horizon. Absent: the defaults of `restrictionBounds`.
+	 */
+	restrictionBounds?: { first: string; last: string };
 }
 
 export interface ParseOutcome<T> {
@@ -71,9 +76,13 @@ export function parseOxcgrtC8(text: string, ctx: ParseContext): ParseOutcome<C8T
 	for (let i = firstDay; i < cells.length; i++) {
 		const day = parseDayMonYear(cells[i]!);
 		if (!day) {
-			problems.add(headerLine, `column ${i + 1} "${cells[i]}"`, 'not a date in DDMonYYYY form');
+			problems.add(
+				headerLine,
+				`column ${i + 1} ${quoted(cells[i]!)}`,
+				'not a date in DDMonYYYY form'
+			);
 		} else if (seenDays.has(day)) {
-			problems.add(headerLine, `column ${i + 1} "${cells[i]}"`, `day ${day} appears twice`);
+			problems.add(headerLine, `column ${i + 1} ${quoted(cells[i]!)}`, `day ${day} appears twice`);
 		} else {
 			seenDays.add(day);
 		}
@@ -108,7 +117,7 @@ export function parseOxcgrtC8(text: string, ctx: ParseContext): ParseOutcome<C8T
 		const code = record[codeColumn]!.trim();
 		const iso3 = CODE.test(code) ? ctx.resolveCountry(code) : null;
 		if (!iso3) {
-			problems.add(line, 'country_code', `unknown country code "${code}"`);
+			problems.add(line, 'country_code', `unknown country code ${quoted(code)}`);
 			continue;
 		}
 		const earlier = seenCountries.get(iso3);
@@ -126,7 +135,9 @@ export function parseOxcgrtC8(text: string, ctx: ParseContext): ParseOutcome<C8T
 			}
 			const m = LEVEL.exec(raw);
 			if (!m) {
-				problems.add(line, cells[i]!.trim(), `"${raw}" is not a C8 level (0–4 or missing)`);
+				// The column's day header, or its number when the header is no day (reported above).
+				const field = table.days[i - firstDay] ? cells[i]!.trim() : `column ${i + 1}`;
+				problems.add(line, field, `${quoted(raw)} is not a C8 level (0–4 or missing)`);
 				levels.push(null);
 				continue;
 			}

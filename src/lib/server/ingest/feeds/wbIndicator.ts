@@ -19,7 +19,7 @@
  * as an aggregate; any other code is a problem.
  */
 import { readCsvRecords } from '../csvRecords.ts';
-import { ProblemList } from '../problem.ts';
+import { ProblemList, quoted } from '../problem.ts';
 import type { ParseContext, ParseOutcome } from './oxcgrtC8.ts';
 
 /** The indicators we store, and where their economies' values go. */
@@ -60,6 +60,9 @@ export interface WbIndicatorData {
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; reason: string };
 
+/** A header cell as the field of a message: on one line, as the file spells it. */
+export const fieldName = (cell: string) => cell.trim().replace(/\s+/g, ' ');
+
 const MISSING = new Set(['', '..']);
 const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
@@ -67,18 +70,19 @@ const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 export function readAmount(raw: string): Checked<number | null> {
 	const text = raw.trim();
 	if (MISSING.has(text)) return { ok: true, value: null };
-	if (!DECIMAL.test(text)) return { ok: false, reason: `"${text}" is not a number` };
+	if (!DECIMAL.test(text)) return { ok: false, reason: `${quoted(text)} is not a number` };
 	const value = Number(text);
-	if (!Number.isFinite(value)) return { ok: false, reason: `"${text}" is not a finite number` };
+	if (!Number.isFinite(value))
+		return { ok: false, reason: `${quoted(text)} is not a finite number` };
 	if (value < 0) {
-		return { ok: false, reason: `"${text}" is negative (expected an amount of 0 or more)` };
+		return { ok: false, reason: `${quoted(text)} is negative (expected an amount of 0 or more)` };
 	}
 	return { ok: true, value: value + 0 }; // + 0 turns -0 into 0
 }
 
 export function readYear(raw: string): Checked<number> {
 	const text = raw.trim();
-	if (!/^\d{4}$/.test(text)) return { ok: false, reason: `"${text}" is not a year` };
+	if (!/^\d{4}$/.test(text)) return { ok: false, reason: `${quoted(text)} is not a year` };
 	const year = Number(text);
 	if (year < FIRST_YEAR || year > LAST_YEAR) {
 		return { ok: false, reason: `year ${year} is outside ${FIRST_YEAR}–${LAST_YEAR}` };
@@ -100,7 +104,7 @@ export function classifyCode(
 }
 
 export const unknownCode = (raw: string) =>
-	`unknown code "${raw.trim()}" (neither a country nor a World Bank aggregate)`;
+	`unknown code ${quoted(raw.trim())} (neither a country nor a World Bank aggregate)`;
 
 /** Tracks the input's one indicator: the first supported code seen is the input's. */
 class IndicatorCheck {
@@ -110,12 +114,13 @@ class IndicatorCheck {
 	/** Null when fine, else the reason. */
 	check(raw: string, at: number): string | null {
 		const code = raw.trim();
-		if (!isIndicator(code)) return `unsupported indicator "${code}" (expected ${INDICATOR_LIST})`;
+		if (!isIndicator(code))
+			return `unsupported indicator ${quoted(code)} (expected ${INDICATOR_LIST})`;
 		if (this.code === null) {
 			this.code = code;
 			this.firstAt = at;
 		} else if (code !== this.code) {
-			return `"${code}" differs from "${this.code}" ${this.where(this.firstAt)} (one indicator per input)`;
+			return `${quoted(code)} differs from "${this.code}" ${this.where(this.firstAt)} (one indicator per input)`;
 		}
 		return null;
 	}
@@ -205,8 +210,8 @@ function parseBulkCsv(
 
 	// A row may leave out trailing unnamed cells, never a named one.
 	const lastNamed = cells.findLastIndex((c) => c.trim() !== '');
-	const indicatorName = cells[indicatorColumn]!.trim();
-	const codeName = cells[codeColumn]!.trim();
+	const indicatorName = fieldName(cells[indicatorColumn]!);
+	const codeName = fieldName(cells[codeColumn]!);
 	const indicator = new IndicatorCheck((line) => `on line ${line}`);
 	const seen = new Map<string, number>();
 	for (const { record, info } of rows) {
@@ -237,7 +242,7 @@ function parseBulkCsv(
 		for (const index of unnamedColumns) {
 			const cell = (record[index] ?? '').trim();
 			if (cell !== '') {
-				problems.add(line, `column ${index + 1}`, `"${cell}" under an empty header`);
+				problems.add(line, `column ${index + 1}`, `${quoted(cell)} under an empty header`);
 			}
 		}
 		for (const { index, year } of yearColumns) {
@@ -336,7 +341,7 @@ function parseApiJson(
 				problems.add(
 					at,
 					'countryiso3code',
-					`empty, but the row has a value (country "${String(country.value ?? '')}", id "${String(country.id ?? '')}")`
+					`empty, but the row has a value (country ${quoted(String(country.value ?? ''))}, id ${quoted(String(country.id ?? ''))})`
 				);
 			}
 			return;
