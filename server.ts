@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { closeServerContext, serverContext, type ServerContext } from './src/lib/server/context.ts';
 import { databaseFileProblem, DatabaseOpenError } from './src/lib/server/db/open.ts';
-import { isDirectory, staticFiles } from './src/lib/server/http/staticFiles.ts';
+import { staticFiles } from './src/lib/server/http/staticFiles.ts';
 import {
 	loadFeedsConfig,
 	startConfiguredFeeds,
@@ -53,13 +53,10 @@ for (const summary of seedIfEmpty(ctx.db, `${root}data`)) {
 }
 const feeds = startConfiguredFeeds(ctx, feedEntries);
 
-const clientDir = `${buildDir}/client`;
-const serveStatic = isDirectory(clientDir)
-	? staticFiles(clientDir, {
-			immutablePrefix: '/_app/immutable/',
-			onError: (err, path) => log().error({ err, path }, 'static file failed')
-		})
-	: (_req: IncomingMessage, _res: ServerResponse, next: () => void) => next();
+const serveStatic = staticFiles(`${buildDir}/client`, {
+	immutablePrefix: '/_app/immutable/',
+	onError: (err, path) => log().error({ err, path }, 'static file failed')
+});
 
 /** Nothing one request does may end the process: its errors end that response only. */
 function respond(req: IncomingMessage, res: ServerResponse) {
@@ -70,17 +67,14 @@ function respond(req: IncomingMessage, res: ServerResponse) {
 			res.end('Internal error');
 		} else res.destroy();
 	};
-	try {
-		serveStatic(req, res, () => {
-			try {
-				Promise.resolve(handler(req, res)).catch(fail);
-			} catch (err) {
-				fail(err);
-			}
-		});
-	} catch (err) {
-		fail(err);
-	}
+	// Static files answer their own errors; the app's handler may throw or reject.
+	serveStatic(req, res, () => {
+		try {
+			Promise.resolve(handler(req, res)).catch(fail);
+		} catch (err) {
+			fail(err);
+		}
+	});
 }
 
 const server = createServer(respond);

@@ -4,9 +4,15 @@ import { dev, version as buildVersion } from '$app/environment';
 import { serverContext } from '$lib/server/context';
 import { log } from '$lib/server/log';
 import { metrics } from '$lib/server/metrics';
-import { answer, etagMatches, negotiateEncoding, ReadCache } from '$lib/server/http/readCache';
+import {
+	answer,
+	etagMatches,
+	isCacheableStatus,
+	negotiateEncoding,
+	ReadCache
+} from '$lib/server/http/readCache';
 import { todayUtc } from '$lib/domain/date';
-import { frameHeaders } from '$lib/server/http/frameHeaders';
+import { securityHeaders } from '$lib/server/http/securityHeaders';
 import { lastSeq } from '$lib/server/db/changeLog';
 
 /**
@@ -23,12 +29,12 @@ export const READ_CACHE_HEADERS = {
 /** Reads that must always be answered now, by this process: never cached anywhere. */
 const UNCACHED = new Set(['/api/health', '/metrics']);
 
-const securityHeaders: Handle = async ({ event, resolve }) => {
+const addSecurityHeaders: Handle = async ({ event, resolve }) => {
 	const response = await resolve(event);
-	const headers = frameHeaders(event.url.pathname, response.headers.get('content-security-policy'));
-	for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
-	response.headers.set('x-content-type-options', 'nosniff');
-	response.headers.set('referrer-policy', 'strict-origin-when-cross-origin');
+	const csp = response.headers.get('content-security-policy');
+	for (const [name, value] of Object.entries(securityHeaders(event.url.pathname, csp))) {
+		response.headers.set(name, value);
+	}
 	return response;
 };
 
@@ -91,15 +97,14 @@ const readCache: Handle = async ({ event, resolve }) => {
 		resolve(event)
 	);
 	metrics().readCache.inc({ result: hit ? 'hit' : 'miss' });
-	const cacheable = stored.status === 200 || stored.status === 400 || stored.status === 404;
 	return answer(
 		stored,
 		negotiateEncoding(request.headers.get('accept-encoding')),
-		cacheable ? validators : { 'cache-control': 'no-store' }
+		isCacheableStatus(stored.status) ? validators : { 'cache-control': 'no-store' }
 	);
 };
 
-export const handle = sequence(securityHeaders, observe, readCache);
+export const handle = sequence(addSecurityHeaders, observe, readCache);
 
 export const handleError: HandleServerError = ({ error, event, status, message }) => {
 	if (status >= 500) {

@@ -12,10 +12,10 @@ import { oxcgrtC8Feed } from '../../src/lib/server/ingest/feeds/oxcgrtC8Feed.ts'
 import { IngestRefusedError } from '../../src/lib/server/ingest/problem.ts';
 import { runIngest } from '../../src/lib/server/ingest/run.ts';
 import { IngestWorker } from '../../src/lib/server/ingest/worker.ts';
+import { downloadFeed } from '../../src/lib/server/ingest/download.ts';
 import {
 	FeedPoller,
 	FeedsConfigError,
-	fetchConditional,
 	formatInterval,
 	loadFeedsConfig,
 	parseInterval,
@@ -162,11 +162,11 @@ describe('parseInterval', () => {
 	});
 });
 
-describe('fetchConditional', () => {
+describe('downloadFeed with the previous validators', () => {
 	it('sends the previous validators and reads 304 as unchanged', async () => {
 		const feed = await feedServer({ etag: '"v1"', lastModified: 'Wed, 01 Jul 2020 00:00:00 GMT' });
 		try {
-			const first = await fetchConditional(feed.url, {});
+			const first = await downloadFeed(feed.url);
 			expect(first).toMatchObject({
 				status: 'fetched',
 				etag: '"v1"',
@@ -177,7 +177,7 @@ describe('fetchConditional', () => {
 			expect(Buffer.from(first.bytes).toString('utf8')).toBe(snapshot);
 			expect(first.sha256).toBe(createHash('sha256').update(snapshot).digest('hex'));
 			expect(feed.requests[0]!['if-none-match']).toBeUndefined();
-			const second = await fetchConditional(feed.url, first);
+			const second = await downloadFeed(feed.url, { previous: first });
 			expect(second).toEqual({ status: 'unchanged' });
 			expect(feed.requests[1]).toMatchObject({
 				'if-none-match': '"v1"',
@@ -194,17 +194,15 @@ describe('fetchConditional', () => {
 		await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
 		const silentUrl = `http://127.0.0.1:${(silent.address() as { port: number }).port}/c8.csv`;
 		try {
-			await expect(fetchConditional(feed.url)).rejects.toThrow(`${feed.url}: HTTP 503`);
+			await expect(downloadFeed(feed.url)).rejects.toThrow(`${feed.url}: HTTP 503`);
 			await feed.close();
-			await expect(fetchConditional(feed.url)).rejects.toThrow(
+			await expect(downloadFeed(feed.url)).rejects.toThrow(
 				new RegExp(`^${feed.url}: .*ECONNREFUSED`)
 			);
-			await expect(fetchConditional(silentUrl, {}, { timeoutMs: 200 })).rejects.toThrow(
+			await expect(downloadFeed(silentUrl, { timeoutMs: 200 })).rejects.toThrow(
 				`${silentUrl}: no complete response within 200 ms`
 			);
-			await expect(fetchConditional('ftp://example.org/c8.csv')).rejects.toThrow(
-				'only http and https'
-			);
+			await expect(downloadFeed('ftp://example.org/c8.csv')).rejects.toThrow('only http and https');
 		} finally {
 			silent.closeAllConnections();
 			silent.close();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { frameHeaders } from '../../src/lib/server/http/frameHeaders.ts';
+import { frameHeaders } from '../../src/lib/server/http/securityHeaders.ts';
 
 describe('framing policy', () => {
 	it('lets any site frame the embed view', () => {

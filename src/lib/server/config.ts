@@ -38,9 +38,11 @@ function integerEnv(
 	return value;
 }
 
+export const DEFAULT_RESTRICTION_HORIZON_DAYS = 365;
+
 /** RESTRICTION_HORIZON_DAYS: the API and the ingest CLI read it alike. */
 export function restrictionHorizonDays(env: NodeJS.ProcessEnv = process.env): number {
-	return integerEnv(env, 'RESTRICTION_HORIZON_DAYS', 365, 0, 3650);
+	return integerEnv(env, 'RESTRICTION_HORIZON_DAYS', DEFAULT_RESTRICTION_HORIZON_DAYS, 0, 3650);
 }
 
 /** Reads the environment documented in README.md; invalid values stop the process early. */

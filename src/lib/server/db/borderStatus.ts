@@ -66,17 +66,26 @@ export function findRestriction(db: Db, id: number): StoredRestriction | null {
 export const DATA_FIRST_DAY = '2020-01-01';
 
 /**
- * The days a restriction may take effect on: from the feed's first day (or DATA_FIRST_DAY)
- * to today plus `horizonDays`. A typo such as 1021 or 9999 would otherwise stretch every
- * series, page and response across centuries.
+ * The days a restriction may take effect on: from the feed's first day (or DATA_FIRST_DAY
+ * before any feed) to today plus `horizonDays`. A typo such as 1021 or 9999 would otherwise
+ * stretch every series, page and response across centuries.
  */
+export function restrictionDays(
+	firstFeedDay: string | null,
+	horizonDays: number,
+	today = todayUtc()
+): { first: string; last: string } {
+	return { first: firstFeedDay ?? DATA_FIRST_DAY, last: addDays(today, horizonDays) };
+}
+
+/** restrictionDays for this database. */
 export function restrictionBounds(
 	db: Db,
 	horizonDays: number,
 	today = todayUtc()
 ): { first: string; last: string } {
 	const first = db.prepare('SELECT min(day) FROM border_status_day').pluck().get() as string | null;
-	return { first: first ?? DATA_FIRST_DAY, last: addDays(today, horizonDays) };
+	return restrictionDays(first, horizonDays, today);
 }
 
 /** The level readers see for one country on one day (curated restrictions win). */

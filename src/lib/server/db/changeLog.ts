@@ -1,16 +1,10 @@
-import type { Statement } from 'better-sqlite3';
-import type { Db } from './open.ts';
+import { prepared, type Db } from './open.ts';
 
-const lastSeqStatements = new WeakMap<Db, Statement>();
-
-/** The seq of the last committed change (0 for a new database); every read asks, so prepared once. */
+/** The seq of the last committed change (0 for a new database). */
 export function lastSeq(db: Db): number {
-	let statement = lastSeqStatements.get(db);
-	if (!statement) {
-		statement = db.prepare('SELECT coalesce(max(seq), 0) FROM change_log').pluck();
-		lastSeqStatements.set(db, statement);
-	}
-	return statement.get() as number;
+	return prepared(db, 'SELECT coalesce(max(seq), 0) FROM change_log', {
+		pluck: true
+	}).get() as number;
 }
 
 export interface ChangeRecord {

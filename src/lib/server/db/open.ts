@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import Database, { type Statement } from 'better-sqlite3';
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { migrate } from './migrations.ts';
@@ -131,4 +131,24 @@ export class DatabaseFileGoneError extends Error {
 export function assertDatabaseFile(db: Db): void {
 	const problem = databaseFileProblem(db);
 	if (problem) throw new DatabaseFileGoneError(problem);
+}
+
+const STATEMENTS = Symbol.for('crossings.prepared-statements');
+type WithStatements = Db & { [STATEMENTS]?: Map<string, Statement> };
+
+/**
+ * A statement prepared once per connection, for queries on hot paths (every read asks for the
+ * last seq; replays read commits many times a second). `pluck` statements return the first
+ * column; the same SQL is one statement per mode.
+ */
+export function prepared(db: Db, sql: string, options: { pluck?: boolean } = {}): Statement {
+	const cache = ((db as WithStatements)[STATEMENTS] ??= new Map());
+	const key = options.pluck ? `pluck ${sql}` : sql;
+	let statement = cache.get(key);
+	if (!statement) {
+		statement = db.prepare(sql);
+		if (options.pluck) statement.pluck();
+		cache.set(key, statement);
+	}
+	return statement;
 }

@@ -21,8 +21,9 @@ export interface StoredResponse {
 	compressed: Partial<Record<'br' | 'gzip', Promise<Buffer>>>;
 }
 
-/** Statuses that depend only on the URL and the data: safe to serve to everyone. */
+/** Statuses that depend only on the URL and the data: safe to serve to everyone, and to keep. */
 const CACHEABLE_STATUS = new Set([200, 400, 404]);
+export const isCacheableStatus = (status: number) => CACHEABLE_STATUS.has(status);
 const COMPRESSIBLE = /^(text\/|application\/(json|javascript|xml|manifest\+json)|image\/svg\+xml)/i;
 /** Below this, compression costs more than it saves. */
 const MIN_COMPRESS_BYTES = 1024;
@@ -114,10 +115,6 @@ export class ReadCache {
 		return this.#entries.size;
 	}
 
-	get bytes(): number {
-		return this.#bytes;
-	}
-
 	/**
 	 * The response for `key` at `version`: from memory (`hit`), from a render in flight, or
 	 * rendered now (`miss`). A new version empties the cache: every entry was of an older one.
@@ -148,7 +145,7 @@ export class ReadCache {
 			const stored = await rendering;
 			if (
 				this.#version === version &&
-				CACHEABLE_STATUS.has(stored.status) &&
+				isCacheableStatus(stored.status) &&
 				stored.body.length <= this.maxEntryBytes &&
 				!stored.headers.some(([name]) => name === 'set-cookie')
 			) {

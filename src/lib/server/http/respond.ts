@@ -1,6 +1,7 @@
 import { json } from '@sveltejs/kit';
 import { z } from 'zod';
 import { isIsoDay } from '../../domain/date.ts';
+import { DatabaseFileGoneError } from '../db/open.ts';
 
 export function badRequest(message: string, extra: Record<string, unknown> = {}): Response {
 	return json({ error: message, ...extra }, { status: 400 });
@@ -40,14 +41,26 @@ export function parseQuery<S extends z.ZodType>(url: URL, schema: S): z.infer<S>
 	return result.data;
 }
 
-/** Runs an endpoint body, turning a BadRequest into its 400 response. */
-export function endpoint(body: () => Response): Response {
+/**
+ * The answer an endpoint's error stands for: a BadRequest its 400, a thrown Response itself,
+ * a write to a removed database file a 503. Anything else is unexpected and rethrown.
+ */
+function errorResponse(err: unknown): Response {
+	if (err instanceof BadRequest) return err.toResponse();
+	if (err instanceof Response) return err;
+	if (err instanceof DatabaseFileGoneError) return jsonError(503, err.message);
+	throw err;
+}
+
+/** Runs an endpoint body (synchronous or not), turning its expected errors into answers. */
+export function endpoint(body: () => Response): Response;
+export function endpoint(body: () => Promise<Response>): Promise<Response>;
+export function endpoint(body: () => Response | Promise<Response>): Response | Promise<Response> {
 	try {
-		return body();
+		const response = body();
+		return response instanceof Promise ? response.catch(errorResponse) : response;
 	} catch (err) {
-		if (err instanceof BadRequest) return err.toResponse();
-		if (err instanceof Response) return err;
-		throw err;
+		return errorResponse(err);
 	}
 }
 

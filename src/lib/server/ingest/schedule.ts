@@ -17,8 +17,6 @@ import { lastSeq } from '../db/changeLog.ts';
 import { runIngest, type IngestSummary } from './run.ts';
 import { IngestWorker } from './worker.ts';
 
-export type { Validators };
-
 const UNITS: Record<string, number> = {
 	ms: 1,
 	s: 1000,
@@ -53,23 +51,6 @@ export function formatInterval(ms: number): string {
 	const units = Object.entries(UNITS).reverse();
 	const [unit, size] = units.find(([, size]) => ms % size === 0) ?? ['ms', 1];
 	return `${ms / size}${unit}`;
-}
-
-export type ConditionalResult = DownloadResult;
-
-/**
- * GET with `If-None-Match` / `If-Modified-Since` from the previous response: 304 is
- * `unchanged`, otherwise the body's bytes, sha256 and validators. This is `downloadFeed`
- * (download.ts) with the previous validators: redirects, the size cap (`maxBytes`, default
- * FEED_MAX_BYTES) and the timeout (60 s by default, body included) are its; errors are
- * Errors naming the URL; an abort through `signal` rethrows the signal's reason.
- */
-export function fetchConditional(
-	url: string,
-	previous: Validators = {},
-	options: { timeoutMs?: number; signal?: AbortSignal; maxBytes?: number } = {}
-): Promise<ConditionalResult> {
-	return downloadFeed(url, { ...options, previous });
 }
 
 /** The `file:line: field: reason` lines of a refused input, as the ingest CLI prints them. */
@@ -324,6 +305,12 @@ export interface ConfiguredFeeds {
 	stop(): Promise<void>;
 }
 
+/** A poll as /metrics counts it: changed, unchanged, not-modified, refused or failed. */
+function outcomeOf(result: PollResult): string {
+	if (result.status !== 'ingested') return result.status;
+	return result.summary.rowsChanged > 0 ? 'changed' : 'unchanged';
+}
+
 /**
  * Starts one poller per entry (a loaded FEEDS_CONFIG file). Downloads happen on the server's
  * thread (streamed, capped at `ctx.config.feedMaxBytes`); ingests in one worker thread with
@@ -331,12 +318,6 @@ export interface ConfiguredFeeds {
  * feed is parsed and committed. Commits poke the live watcher (which would also notice them
  * through `PRAGMA data_version`, the worker's connection being another one).
  */
-/** A poll as /metrics counts it: changed, unchanged, not-modified, refused or failed. */
-function outcomeOf(result: PollResult): string {
-	if (result.status !== 'ingested') return result.status;
-	return result.summary.rowsChanged > 0 ? 'changed' : 'unchanged';
-}
-
 export function startConfiguredFeeds(
 	ctx: ServerContext,
 	entries: readonly FeedConfigEntry[],

@@ -1,5 +1,5 @@
 import { LIVE_LAYERS, type ChangeItem } from '../../domain/live.ts';
-import type { Db } from '../db/open.ts';
+import { prepared, type Db } from '../db/open.ts';
 
 /** One committed run as read back from change_log. */
 export interface Commit {
@@ -34,34 +34,15 @@ const toItem = ({ note, sourceUrl, partner, ...item }: ItemRow): ChangeItem => (
 	...(partner ? { partner } : {})
 });
 
-const statements = new WeakMap<Db, ReturnType<typeof prepare>>();
-
-function prepare(db: Db) {
-	return {
-		runs: db.prepare(
-			`SELECT first_seq AS first, last_seq AS last FROM ingest_runs
-			WHERE last_seq > ? AND last_seq <= ? AND first_seq IS NOT NULL
-			ORDER BY last_seq LIMIT ?`
-		),
-		itemsBetween: db.prepare(
-			`SELECT c.seq, c.layer, c.iso3, c.period, c.old, c.new, r.feed AS source,
-				c.note, c.source_url AS sourceUrl, c.partner
-			FROM change_log c JOIN ingest_runs r ON r.id = c.run_id
-			WHERE c.seq BETWEEN ? AND ? ORDER BY c.seq`
-		),
-		// The layers of a commit too large to read item by item: one indexed probe per layer.
-		hasLayer: db
-			.prepare('SELECT 1 FROM change_log WHERE layer = ? AND seq BETWEEN ? AND ? LIMIT 1')
-			.pluck()
-	};
-}
-
-/** Replays and broadcasts read commits many times a second: prepared once per connection. */
-function statementsFor(db: Db): ReturnType<typeof prepare> {
-	let prepared = statements.get(db);
-	if (!prepared) statements.set(db, (prepared = prepare(db)));
-	return prepared;
-}
+const RUNS_BETWEEN = `SELECT first_seq AS first, last_seq AS last FROM ingest_runs
+	WHERE last_seq > ? AND last_seq <= ? AND first_seq IS NOT NULL
+	ORDER BY last_seq LIMIT ?`;
+const ITEMS_BETWEEN = `SELECT c.seq, c.layer, c.iso3, c.period, c.old, c.new, r.feed AS source,
+		c.note, c.source_url AS sourceUrl, c.partner
+	FROM change_log c JOIN ingest_runs r ON r.id = c.run_id
+	WHERE c.seq BETWEEN ? AND ? ORDER BY c.seq`;
+/** The layers of a commit too large to read item by item: one indexed probe per layer. */
+const HAS_LAYER = 'SELECT 1 FROM change_log WHERE layer = ? AND seq BETWEEN ? AND ? LIMIT 1';
 
 /**
  * The commits with seq in (after, upTo], oldest first, from the runs' seq ranges
@@ -75,11 +56,12 @@ export function readCommits(
 	upTo: number,
 	options: ReadCommitsOptions
 ): Commit[] {
-	const { runs: runsBetween, itemsBetween, hasLayer } = statementsFor(db);
-	const runs = runsBetween.all(after, upTo, options.limitCommits ?? -1) as {
+	const runs = prepared(db, RUNS_BETWEEN).all(after, upTo, options.limitCommits ?? -1) as {
 		first: number;
 		last: number;
 	}[];
+	const itemsBetween = prepared(db, ITEMS_BETWEEN);
+	const hasLayer = prepared(db, HAS_LAYER, { pluck: true });
 	const commits: Commit[] = [];
 	let previous = after;
 	let itemsRead = 0;
@@ -102,13 +84,12 @@ export function readCommits(
 
 /** How far a subscriber at `after` is behind `upTo`: commits and (at most) items. */
 export function backlog(db: Db, after: number, upTo: number): { commits: number; items: number } {
-	const commits = db
-		.prepare(
-			`SELECT count(*) FROM ingest_runs
-			WHERE last_seq > ? AND last_seq <= ? AND first_seq IS NOT NULL`
-		)
-		.pluck()
-		.get(after, upTo) as number;
+	const commits = prepared(
+		db,
+		`SELECT count(*) FROM ingest_runs
+		WHERE last_seq > ? AND last_seq <= ? AND first_seq IS NOT NULL`,
+		{ pluck: true }
+	).get(after, upTo) as number;
 	// Seqs are contiguous: the difference bounds the number of changes from above.
 	return { commits, items: Math.max(0, upTo - after) };
 }

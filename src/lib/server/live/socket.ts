@@ -230,7 +230,7 @@ export function attachLive(
 	live.on('connection', (socket: LiveSocket) => {
 		m.openSockets.inc();
 		socket.on('disconnect', () => m.openSockets.dec());
-		const address = clientAddress(socket.request.headers, socket.request.socket.remoteAddress);
+		const address = addressOf(socket.request);
 		let subscribing = false;
 
 		socket.on('subscribe', (request, ack) => {

@@ -1,15 +1,13 @@
 import { json } from '@sveltejs/kit';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { listRestrictions, restrictionBounds } from '$lib/server/db/borderStatus';
+import { listRestrictions, readRestrictions, restrictionBounds } from '$lib/server/db/borderStatus';
 import { countryResolver, findCountry } from '$lib/server/db/countries';
-import { DatabaseFileGoneError } from '$lib/server/db/open';
 import { editorRefusal } from '$lib/server/http/auth';
 import {
 	csvResponse,
 	endpoint,
 	formatParam,
-	jsonError,
 	parseQuery,
 	readJsonBody,
 	toCsv,
@@ -59,44 +57,34 @@ export function GET({ url }) {
 }
 
 /** An editor records a restriction: `{ iso3, effective_from, level, note?, source_url? }`. */
-export async function POST({ request }) {
-	const ctx = serverContext();
-	const refusal = editorRefusal(request, ctx.config.adminToken);
-	if (refusal) return refusal;
-	let body: unknown;
-	try {
-		body = await readJsonBody(request, MAX_BODY_BYTES);
-	} catch (err) {
-		if (err instanceof Response) return err;
-		throw err;
-	}
-	const bounds = restrictionBounds(ctx.db, ctx.config.restrictionHorizonDays);
-	const result = validateRestriction(body, countryResolver(ctx.db), bounds);
-	if ('problems' in result) {
-		return json(
-			{
-				error: result.problems.map((p) => `${p.field}: ${p.reason}`).join('; '),
-				problems: result.problems,
-				accepted: { effective_from: bounds, level: [0, 1, 2, 3, 4] }
-			},
-			{ status: 400 }
-		);
-	}
-	let summary;
-	try {
-		summary = commitRun(ctx.db, restrictionsFeed, [result.value], {
+export function POST({ request }) {
+	return endpoint(async () => {
+		const ctx = serverContext();
+		const refusal = editorRefusal(request, ctx.config.adminToken);
+		if (refusal) return refusal;
+		const body = await readJsonBody(request, MAX_BODY_BYTES);
+		const bounds = restrictionBounds(ctx.db, ctx.config.restrictionHorizonDays);
+		const result = validateRestriction(body, countryResolver(ctx.db), bounds);
+		if ('problems' in result) {
+			return json(
+				{
+					error: result.problems.map((p) => `${p.field}: ${p.reason}`).join('; '),
+					problems: result.problems,
+					accepted: { effective_from: bounds, level: [0, 1, 2, 3, 4] }
+				},
+				{ status: 400 }
+			);
+		}
+		const summary = commitRun(ctx.db, restrictionsFeed, [result.value], {
 			source: 'api',
 			sha256: createHash('sha256').update(JSON.stringify(result.value)).digest('hex'),
 			rowsRead: 1
 		});
-	} catch (err) {
-		if (err instanceof DatabaseFileGoneError) return jsonError(503, err.message);
-		throw err;
-	}
-	ctx.live?.poke();
-	const changed = summary.rowsChanged > 0;
-	const restriction = listRestrictions(ctx.db, result.value.iso3).find(
-		(r) => r.effectiveFrom === result.value.effectiveFrom
-	);
-	return json({ seq: summary.seq, changed, restriction }, { status: changed ? 201 : 200 });
+		ctx.live?.poke();
+		const changed = summary.rowsChanged > 0;
+		const restriction = readRestrictions(ctx.db, result.value.iso3).find(
+			(r) => r.effectiveFrom === result.value.effectiveFrom
+		);
+		return json({ seq: summary.seq, changed, restriction }, { status: changed ? 201 : 200 });
+	});
 }

@@ -5,12 +5,13 @@
  */
 import { z } from 'zod';
 import { LAYER_BORDER_STATUS, type Level } from '../../../domain/borderStatus.ts';
-import { addDays, isIsoDay, todayUtc } from '../../../domain/date.ts';
+import { addDays, isIsoDay } from '../../../domain/date.ts';
+import { DEFAULT_RESTRICTION_HORIZON_DAYS } from '../../config.ts';
 import {
 	borderStatusWriter,
-	DATA_FIRST_DAY,
 	effectiveLevel,
 	readRestrictions,
+	restrictionDays,
 	type Restriction,
 	type StoredRestriction
 } from '../../db/borderStatus.ts';
@@ -49,9 +50,9 @@ export type RestrictionRow = z.infer<typeof RestrictionRow>;
 
 export const RESTRICTION_FIELDS = ['iso3', 'effective_from', 'level', 'note', 'source_url'];
 
-/** The default bounds when the caller has no database at hand: 2020-01-01 … today + 1 year. */
-export function defaultRestrictionBounds(today = todayUtc()): { first: string; last: string } {
-	return { first: DATA_FIRST_DAY, last: addDays(today, 365) };
+/** The bounds when the caller has no database at hand: before any feed, the default horizon. */
+export function defaultRestrictionBounds(): { first: string; last: string } {
+	return restrictionDays(null, DEFAULT_RESTRICTION_HORIZON_DAYS);
 }
 
 type Problem = { field: string; reason: string };

@@ -1,9 +1,8 @@
 import { json } from '@sveltejs/kit';
 import { createHash } from 'node:crypto';
 import { findRestriction } from '$lib/server/db/borderStatus';
-import { DatabaseFileGoneError } from '$lib/server/db/open';
 import { editorRefusal } from '$lib/server/http/auth';
-import { jsonError } from '$lib/server/http/respond';
+import { endpoint, jsonError } from '$lib/server/http/respond';
 import { restrictionRetractions } from '$lib/server/ingest/feeds/restrictions';
 import { commitRun } from '$lib/server/ingest/run';
 import { serverContext } from '$lib/server/context';
@@ -22,28 +21,24 @@ export function GET({ params }) {
  * the days it held (feed values again, or the previous restriction holding on).
  */
 export function DELETE({ params, request }) {
-	const ctx = serverContext();
-	const refusal = editorRefusal(request, ctx.config.adminToken);
-	if (refusal) return refusal;
-	const id = parseId(params.id);
-	if (id === null) return jsonError(400, `id: expected a restriction id (a positive integer)`);
-	const restriction = findRestriction(ctx.db, id);
-	if (!restriction) return jsonError(404, `no restriction with id ${id}`);
-	let summary;
-	try {
-		summary = commitRun(ctx.db, restrictionRetractions, [restriction], {
+	return endpoint(() => {
+		const ctx = serverContext();
+		const refusal = editorRefusal(request, ctx.config.adminToken);
+		if (refusal) return refusal;
+		const id = parseId(params.id);
+		if (id === null) return jsonError(400, `id: expected a restriction id (a positive integer)`);
+		const restriction = findRestriction(ctx.db, id);
+		if (!restriction) return jsonError(404, `no restriction with id ${id}`);
+		const summary = commitRun(ctx.db, restrictionRetractions, [restriction], {
 			source: 'api',
 			sha256: createHash('sha256').update(`retract ${id}`).digest('hex'),
 			rowsRead: 1
 		});
-	} catch (err) {
-		if (err instanceof DatabaseFileGoneError) return jsonError(503, err.message);
-		throw err;
-	}
-	ctx.live?.poke();
-	// Two editors retracting at once: the second finds nothing left to remove.
-	if (summary.rowsChanged === 0) return jsonError(404, `no restriction with id ${id}`);
-	return json({ seq: summary.seq, retracted: restriction });
+		ctx.live?.poke();
+		// Two editors retracting at once: the second finds nothing left to remove.
+		if (summary.rowsChanged === 0) return jsonError(404, `no restriction with id ${id}`);
+		return json({ seq: summary.seq, retracted: restriction });
+	});
 }
 
 function parseId(raw: string): number | null {

@@ -9,3 +9,16 @@ export function frameHeaders(pathname: string, csp: string | null): Record<strin
 	if (!embeddable) headers['x-frame-options'] = 'DENY';
 	return headers;
 }
+
+/**
+ * The security headers every answer of the app carries, pages, API and static files alike:
+ * the framing rules above (added to the answer's own CSP, if any), no sniffing, and a referrer
+ * policy.
+ */
+export function securityHeaders(pathname: string, csp: string | null): Record<string, string> {
+	return {
+		...frameHeaders(pathname, csp),
+		'x-content-type-options': 'nosniff',
+		'referrer-policy': 'strict-origin-when-cross-origin'
+	};
+}
