@@ -1,5 +1,5 @@
 /** Reading the compact all-countries series on the client, without requests. */
-import { isLevel, type BorderStatusSeries, type Level } from './borderStatus.ts';
+import { isLevel, type BorderStatusSeries, type Level, type LevelRun } from './borderStatus.ts';
 import { addDays, daysBetween, todayUtc } from './date.ts';
 
 export function dayCount(series: BorderStatusSeries): number {
@@ -47,6 +47,15 @@ export function levelsOn(series: BorderStatusSeries, index: number): Map<string,
 		if (level !== null) levels.set(iso3, level);
 	}
 	return levels;
+}
+
+/** One country's runs as days (`{from, to, level}`), for charts that draw a history. */
+export function levelRuns(series: BorderStatusSeries, iso3: string): LevelRun[] {
+	return (series.runs[iso3] ?? []).map(([from, to, level]) => ({
+		from: dayAt(series, from),
+		to: dayAt(series, to),
+		level
+	}));
 }
 
 /**

@@ -42,9 +42,12 @@ export interface ReferenceCountry {
 /** The public shape of a country in the API. */
 export interface Country {
 	iso3: string;
+	iso2: string | null;
 	name: string;
 	m49Region: string | null;
 	m49Subregion: string | null;
+	/** UN M49 intermediate region (e.g. Western Africa within Sub-Saharan Africa). */
+	m49IntermediateRegion: string | null;
 	wbRegion: string | null;
 	incomeGroup: string | null;
 }

@@ -1,4 +1,4 @@
-import { geoArea, geoCentroid } from 'd3-geo';
+import { geoArea, geoBounds, geoCentroid } from 'd3-geo';
 import { feature } from 'topojson-client';
 import type { Topology, GeometryCollection } from 'topojson-specification';
 import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
@@ -37,4 +37,51 @@ export function anchorPoints(countries: CountryFeatures): Map<string, [number, n
 		if (best) anchors.set(f.properties.iso3, best.centroid);
 	}
 	return anchors;
+}
+
+/** The largest polygon of a country: where a reader expects it to be. */
+function mainPart(f: CountryFeatures['features'][number]): Polygon {
+	if (f.geometry.type === 'Polygon') return f.geometry;
+	let best: Polygon | null = null;
+	let bestArea = -1;
+	for (const rings of f.geometry.coordinates) {
+		const polygon: Polygon = { type: 'Polygon', coordinates: rings };
+		const area = geoArea(polygon);
+		if (area > bestArea) [best, bestArea] = [polygon, area];
+	}
+	return best!;
+}
+
+export type LngLatBounds = [[number, number], [number, number]];
+
+/**
+ * Territories without a permanent population, far from the rest of their region (French
+ * Southern Territories would stretch Africa to 72°E, Heard Island Oceania to 73°E); no
+ * source has data for them, so they do not decide a frame.
+ */
+const NOT_FRAMED = new Set(['ATA', 'ATF', 'BVT', 'HMD', 'IOT', 'SGS', 'UMI']);
+
+/**
+ * The box that frames a group of countries, from each one's main part (so France frames
+ * Europe, not French Guiana), leaving out uninhabited outposts. A group that straddles the antimeridian (Oceania, Polynesia)
+ * keeps the side with more of its members, since the map draws one copy of the world.
+ */
+export function regionBounds(
+	countries: CountryFeatures,
+	members: ReadonlySet<string>
+): LngLatBounds | null {
+	const parts = countries.features
+		.filter((f) => members.has(f.properties.iso3) && !NOT_FRAMED.has(f.properties.iso3))
+		.map(mainPart);
+	if (parts.length === 0) return null;
+	const [[west, south], [east, north]] = geoBounds({
+		type: 'GeometryCollection',
+		geometries: parts
+	});
+	if (west <= east) return [[west, south], [east, north]];
+	const centroids = parts.map((p) => geoCentroid(p)[0]);
+	const eastSide = centroids.filter((lng) => lng >= west).length;
+	return eastSide >= parts.length - eastSide
+		? [[west, south], [180, north]]
+		: [[-180, south], [east, north]];
 }

@@ -46,6 +46,8 @@ const arcWidth: ExpressionSpecification = [
 	7
 ];
 export const HATCH_IMAGE = 'no-data-hatch';
+/** Countries outside the region (or not a corridor partner): a flat grey, opaque over the hatch. */
+const DIM_FILL = '#e9e9ee';
 
 // Antarctica has no border controls to show; left out, it does not draw a hatched band
 // across the bottom of every map.
@@ -91,7 +93,7 @@ export function countryMapStyle(countries: CountryFeatures): StyleSpecification 
 					'fill-color': [
 						'case',
 						['boolean', ['feature-state', 'dim'], false],
-						'#e9e9ee',
+						DIM_FILL,
 						levelFillColor
 					],
 					'fill-color-transition': { duration: 0 }
@@ -103,7 +105,14 @@ export function countryMapStyle(countries: CountryFeatures): StyleSpecification 
 				source: COUNTRY_SOURCE,
 				filter: notAntarctica,
 				layout: { visibility: 'none' },
-				paint: { 'fill-color': valueFillColor }
+				paint: {
+					'fill-color': [
+						'case',
+						['boolean', ['feature-state', 'dim'], false],
+						DIM_FILL,
+						valueFillColor
+					]
+				}
 			},
 			{
 				id: 'country-outline',
@@ -128,7 +137,16 @@ export function countryMapStyle(countries: CountryFeatures): StyleSpecification 
 				filter: notAntarctica,
 				paint: {
 					'line-color': '#1d1d1f',
-					'line-width': ['case', ['boolean', ['feature-state', 'hover'], false], 1.5, 0]
+					'line-width': [
+						'case',
+						[
+							'any',
+							['boolean', ['feature-state', 'hover'], false],
+							['boolean', ['feature-state', 'highlight'], false]
+						],
+						1.5,
+						0
+					]
 				}
 			},
 			{

@@ -4,7 +4,8 @@ import type { Db } from './open.ts';
 export function listCountries(db: Db): Country[] {
 	return db
 		.prepare(
-			`SELECT iso3, name, m49_region AS m49Region, m49_subregion AS m49Subregion,
+			`SELECT iso3, iso2, name, m49_region AS m49Region, m49_subregion AS m49Subregion,
+				m49_intermediate_region AS m49IntermediateRegion,
 				wb_region AS wbRegion, income_group AS incomeGroup
 			FROM country ORDER BY name`
 		)
@@ -65,7 +66,8 @@ export function findCountry(db: Db, code: string): Country | null {
 	if (!/^\s*[A-Za-z]{3}\s*$/.test(code)) return null;
 	const row = db
 		.prepare(
-			`SELECT iso3, name, m49_region AS m49Region, m49_subregion AS m49Subregion,
+			`SELECT iso3, iso2, name, m49_region AS m49Region, m49_subregion AS m49Subregion,
+				m49_intermediate_region AS m49IntermediateRegion,
 				wb_region AS wbRegion, income_group AS incomeGroup
 			FROM country
 			WHERE iso3 = coalesce((SELECT iso3 FROM country_alias WHERE alias = upper(@code)), upper(@code))`

@@ -1,0 +1,92 @@
+/**
+ * Keeps a view's data current: the live connection, and one loader per dataset the current
+ * choices need. Call from a component's setup (the effects belong to it).
+ */
+import { untrack } from 'svelte';
+import { api } from '../api/client.ts';
+import { LiveConnection } from '../live/connection.svelte.ts';
+import type { ChangeItem } from '../domain/live.ts';
+import { LAYERS } from '../domain/viewState.ts';
+import type { CrossingsView } from './crossingsView.svelte.ts';
+
+/** Runs `load` again whenever what it reads changes; aborts a load that is superseded. */
+function loader(name: string, load: (signal: AbortSignal) => Promise<void> | void): void {
+	$effect(() => {
+		const controller = new AbortController();
+		Promise.resolve(load(controller.signal)).catch((err: Error) => {
+			if (err.name !== 'AbortError') console.warn(`${name}: ${err.message}`);
+		});
+		return () => controller.abort();
+	});
+}
+
+export function keepViewCurrent(
+	view: CrossingsView,
+	options: { onitems?: (items: readonly ChangeItem[]) => void } = {}
+): LiveConnection {
+	const live = new LiveConnection({
+		layers: [...LAYERS, 'gdp'],
+		seq: untrack(() => view.seq),
+		apply(items) {
+			options.onitems?.(items);
+			return view.applyLive(items);
+		},
+		async resync(layers, atLeast) {
+			const versions = { ...view.versions };
+			if (layers.includes('remittances') || layers.includes('gdp')) versions.remittances++;
+			if (layers.includes('corridors')) versions.corridors++;
+			view.versions = versions;
+			// The series carries the seq it includes; other layers are refetched by their loaders.
+			const body = await api.borderStatusSeries({ seq: atLeast, fresh: true });
+			view.replaceSeries(body.series);
+			return body.seq;
+		}
+	});
+	$effect(() => {
+		view.seq = live.seq;
+	});
+	$effect(() => live.connect());
+
+	// The commit log's recent history; live arrivals are appended by the view.
+	loader('changes', async (signal) => {
+		const body = await api.changes({ latest: 100, kind: 'level' }, { signal });
+		view.addCommitHistory(body.changes);
+	});
+
+	loader('remittances', async (signal) => {
+		if (view.layer !== 'remittances' || !view.years) return;
+		void view.versions.remittances;
+		const asked = { year: view.year, measure: view.measure };
+		const seq = untrack(() => view.seq);
+		const body = await api.remittances(asked, { signal, seq });
+		const values = new Map(
+			body.countries.filter((c) => c.value !== null).map((c) => [c.iso3, c.value!])
+		);
+		view.remittanceValues = { ...asked, values };
+	});
+
+	// Remittances received, all countries and recent years: the table's and charts' money.
+	loader('remittance series', async (signal) => {
+		if (view.tab === 'map') return;
+		void view.versions.remittances;
+		const seq = untrack(() => view.seq);
+		const body = await api.remittanceSeries({ measure: 'received', from: 2015 }, { signal, seq });
+		view.receivedSeries = new Map(body.countries.map((c) => [c.iso3, c.series]));
+	});
+
+	loader('corridors', async (signal) => {
+		const country = view.focusCountry?.iso3;
+		if (view.layer !== 'corridors' || !country) {
+			view.corridorData = null;
+			return;
+		}
+		void view.versions.corridors;
+		const seq = untrack(() => view.seq);
+		view.corridorData = await api.corridors(
+			{ country, direction: view.direction, limit: 10 },
+			{ signal, seq }
+		);
+	});
+
+	return live;
+}
