@@ -16,7 +16,7 @@ import {
 } from './src/lib/server/ingest/schedule.ts';
 import { attachLive } from './src/lib/server/live/socket.ts';
 import { log } from './src/lib/server/log.ts';
-import { seedIfEmpty } from './src/lib/server/seed.ts';
+import { ingestBundledSnapshots } from './src/lib/server/seed.ts';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, next?: () => void) => unknown;
 
@@ -48,8 +48,12 @@ try {
 	console.error((err as Error).message);
 	process.exit(1);
 }
-for (const summary of seedIfEmpty(ctx.db, `${root}data`)) {
-	console.log(`seeded ${summary.feed}: ${summary.rowsChanged} values from ${summary.source}`);
+// A new database gets the bundled snapshots; an existing one the bundled files that changed.
+for (const run of ingestBundledSnapshots(ctx.db, `${root}data`)) {
+	const seqs = run.rowsChanged > 0 ? ` (seq ${run.seq - run.rowsChanged + 1}–${run.seq})` : '';
+	console.log(
+		`seeded ${run.feed}: ${run.rowsChanged} values from data/${run.file}${seqs} in ${run.ms} ms`
+	);
 }
 const feeds = startConfiguredFeeds(ctx, feedEntries);
 

@@ -11,9 +11,9 @@ function crossingsLive(): Plugin {
 			if (!server.httpServer) return;
 			const { serverContext } = await server.ssrLoadModule('/src/lib/server/context.ts');
 			const { attachLive } = await server.ssrLoadModule('/src/lib/server/live/socket.ts');
-			const { seedIfEmpty } = await server.ssrLoadModule('/src/lib/server/seed.ts');
+			const { ingestBundledSnapshots } = await server.ssrLoadModule('/src/lib/server/seed.ts');
 			const ctx = serverContext();
-			seedIfEmpty(ctx.db, `${server.config.root}/data`);
+			ingestBundledSnapshots(ctx.db, `${server.config.root}/data`);
 			attachLive(server.httpServer as HttpServer, ctx);
 		}
 	};

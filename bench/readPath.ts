@@ -61,7 +61,7 @@ import type {
 	SubscribeAck
 } from '../src/lib/domain/live.ts';
 import { openDatabase } from '../src/lib/server/db/open.ts';
-import { seedIfEmpty } from '../src/lib/server/seed.ts';
+import { ingestBundledSnapshots } from '../src/lib/server/seed.ts';
 import { readGrid, writeGrid } from '../tests/support/c8Variants.ts';
 import {
 	C8_SNAPSHOT,
@@ -573,7 +573,7 @@ export async function runReadPath(): Promise<void> {
 		// A seeded database made here, so the server starts without seeding.
 		const databasePath = join(dir, 'crossings.db');
 		const db = openDatabase(databasePath);
-		seedIfEmpty(db, join(ROOT, 'data'));
+		ingestBundledSnapshots(db, join(ROOT, 'data'));
 		db.close();
 		feeds = await feedServer(shiftedC8());
 		const feedsConfig = join(dir, 'feeds.json');

@@ -102,7 +102,7 @@ const db = openDatabase(join(dir, 'ingest-0.db'));
 const onDay: number[] = [];
 const bareDay: number[] = [];
 const daySelect = db.prepare('SELECT iso3, level FROM border_status_day WHERE day = ?');
-const days = ['2020-01-15', '2020-03-20', '2020-04-15', '2020-09-01', '2021-06-30'];
+const days = ['2020-01-15', '2020-03-20', '2020-04-15', '2020-09-01', '2021-06-30', '2022-12-31'];
 for (let i = 0; i < 40; i++) {
 	const day = days[i % days.length]!;
 	onDay.push(time(() => borderStatusOn(db, day)));

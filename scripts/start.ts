@@ -1,6 +1,7 @@
 /**
  * npm start: builds the app if the build is missing or older than its sources, then runs
- * the production server (which creates and seeds the database when needed).
+ * the production server (which creates the database when needed and ingests the bundled
+ * snapshots it lacks or holds in older versions).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';

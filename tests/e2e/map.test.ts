@@ -30,7 +30,7 @@ const shareOfLevel = (name: string) => shareOfLevels(page, name);
 describe('the border-status map in Chromium', () => {
 	it('draws the latest day with a legend naming each level', async () => {
 		await page.goto(server.url);
-		await waitForTime('2021-06-30');
+		await waitForTime('2023-01-08');
 		const legend = page.locator('[data-testid="legend"]');
 		await expect(legend.isVisible()).resolves.toBe(true);
 		const text = await legend.innerText();
@@ -74,7 +74,7 @@ describe('the border-status map in Chromium', () => {
 		await page.keyboard.press('ArrowLeft');
 		await waitForTime('2020-04-14');
 		await page.keyboard.press('End');
-		await waitForTime('2021-06-30');
+		await waitForTime('2023-01-08');
 		expect(new URL(page.url()).searchParams.has('time')).toBe(false);
 	});
 
@@ -87,7 +87,8 @@ describe('the border-status map in Chromium', () => {
 		expect(await panel.locator('h2').innerText()).toBe('Italy');
 		const d = (await panel.locator('svg path.step').getAttribute('d'))!;
 		const heights = new Set([...d.matchAll(/[ML][\d.]+,([\d.]+)/g)].map((m) => m[1]));
-		expect(heights.size).toBe(3); // Italy: no measures, screening, then a ban on some regions
+		// Italy: no measures, screening, a ban on some regions, and (from 2021-07) quarantine.
+		expect(heights.size).toBe(4);
 		expect(await panel.innerText()).toContain('since 30 January 2020');
 		expect(new URL(page.url()).searchParams.get('country')).toBe('ITA');
 		await page.screenshot({ path: screenshotPath('e2e-italy') });

@@ -22,7 +22,7 @@ import {
 	MAX_REDIRECTS
 } from '../../src/lib/server/ingest/download.ts';
 import { openDatabase } from '../../src/lib/server/db/open.ts';
-import { seedIfEmpty } from '../../src/lib/server/seed.ts';
+import { ingestBundledSnapshots } from '../../src/lib/server/seed.ts';
 import { ROOT, startServer, tempDir } from '../support/server.ts';
 
 const MiB = 1024 * 1024;
@@ -355,7 +355,7 @@ describe('the server polling a feed URL that serves 50 MB', () => {
 		// Seeded here, so that the server's heap is not still settling from seeding it.
 		const databasePath = join(dir, 'huge-feed.db');
 		const db = openDatabase(databasePath);
-		seedIfEmpty(db, join(ROOT, 'data'));
+		ingestBundledSnapshots(db, join(ROOT, 'data'));
 		db.close();
 		let mode: 'failing' | 'huge' = 'failing';
 		const served: Promise<Streamed>[] = [];

@@ -2,7 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { borderStatusHistory, borderStatusRange } from '../../src/lib/server/db/borderStatus.ts';
+import {
+	borderStatusHistory,
+	borderStatusRange,
+	borderStatusSeries
+} from '../../src/lib/server/db/borderStatus.ts';
+import { daysBetween } from '../../src/lib/domain/date.ts';
 import { MIGRATIONS } from '../../src/lib/server/db/migrations.ts';
 import { openDatabase, type Db } from '../../src/lib/server/db/open.ts';
 import { oxcgrtC8Feed } from '../../src/lib/server/ingest/feeds/oxcgrtC8Feed.ts';
@@ -15,6 +20,8 @@ import { C8_SNAPSHOT, ROOT, tempDir } from '../support/server.ts';
 const snapshot = readFileSync(C8_SNAPSHOT, 'utf8');
 const grid = readGrid(snapshot);
 const days = grid[0]!.slice(3);
+/** Missing cells: quoted "" to 2021, bare NA in 2022–2023 (the whole of 2023 after China's 8 days). */
+const isMissing = (cell: string) => cell === '' || cell === 'NA';
 const isoDay = (h: string) => {
 	const d = new Date(`${h.slice(0, 2)} ${h.slice(2, 5)} ${h.slice(5)} UTC`);
 	return d.toISOString().slice(0, 10);
@@ -63,7 +70,7 @@ describe('oxcgrt-c8 ingest', () => {
 		const values = grid
 			.slice(1)
 			.flatMap((r) => r.slice(3))
-			.filter((c) => c !== '').length;
+			.filter((c) => !isMissing(c)).length;
 		expect(summary).toMatchObject({ feed: 'oxcgrt-c8', rowsRead: 187, rowsChanged: values });
 		expect(count(db, 'border_status_day')).toBe(values);
 		expect(count(db, 'change_log')).toBe(values);
@@ -75,7 +82,10 @@ describe('oxcgrt-c8 ingest', () => {
 
 	it('equals the feed for every country and day, through the derived runs', () => {
 		const range = borderStatusRange(db)!;
-		expect(range).toEqual({ first: '2020-01-01', last: '2021-06-30' });
+		// The file runs to 20Feb2023, but its days after China's last value (08Jan2023) are all NA:
+		// they do not extend the range.
+		expect(days.at(-1)).toBe('20Feb2023');
+		expect(range).toEqual({ first: '2020-01-01', last: '2023-01-08' });
 		for (const row of grid.slice(1)) {
 			const iso3 = row[1] === 'RKS' ? 'XKX' : row[1]!;
 			const expanded = new Map<string, number | null>();
@@ -84,13 +94,31 @@ describe('oxcgrt-c8 ingest', () => {
 			}
 			days.forEach((h, i) => {
 				const cell = row[i + 3]!;
-				expect([iso3, h, expanded.get(isoDay(h))]).toEqual([
-					iso3,
-					h,
-					cell === '' ? null : Number(cell)
-				]);
+				// Past the range (all NA) the history has no day at all; inside it, every day.
+				const day = isoDay(h);
+				const shown =
+					day > range.last ? (expanded.has(day) ? 'in the history' : null) : expanded.get(day);
+				expect([iso3, h, shown]).toEqual([iso3, h, isMissing(cell) ? null : Number(cell)]);
 			});
 		}
+	});
+
+	it('ends the series on the last day with any value, days without data as gaps', () => {
+		const series = borderStatusSeries(db)!;
+		expect([series.first, series.last]).toEqual(['2020-01-01', '2023-01-08']);
+		const dayIndex = (day: string) => daysBetween(series.first, day);
+		// France: a value every day to 31Dec2022, then NA; its last run ends there.
+		expect(series.runs.FRA!.at(-1)![1]).toBe(dayIndex('2022-12-31'));
+		expect(series.runs.CHN!.at(-1)).toEqual([dayIndex('2023-01-08'), dayIndex('2023-01-08'), 1]);
+		expect(series.runs.GRD!.at(-1)![1]).toBe(dayIndex('2022-03-28'));
+		expect(series.runs.COM).toBeUndefined();
+		expect(borderStatusHistory(db, 'FRA', borderStatusRange(db)).at(-1)).toEqual({
+			from: '2023-01-01',
+			to: '2023-01-08',
+			level: null
+		});
+		const lastDay = db.prepare('SELECT max(day) FROM border_status_day').pluck().get();
+		expect(lastDay).toBe('2023-01-08');
 	});
 
 	it('changes nothing when the same file comes again', () => {
@@ -199,7 +227,7 @@ describe('npm run ingest (the CLI)', () => {
 		const refused = cli('oxcgrt-c8', '--file', bad, '--db', dbPath);
 		expect(refused.status).toBe(1);
 		expect(refused.stderr).toContain(
-			`${bad}:4: row: expected 550 cells like the header, found 549`
+			`${bad}:4: row: expected 1150 cells like the header, found 1149`
 		);
 		const last = JSON.parse(refused.stdout.trim().split('\n').at(-1)!);
 		expect(last).toMatchObject({ rowsChanged: 0, rejected: 1, seq: summary.seq });

@@ -160,6 +160,13 @@ describe('wb-indicator and gdp ingest into SQLite', () => {
 		// Channel Islands are an economy with no remittance values in these vintages.
 		expect(resolve('CHI')).toBe('CHI');
 		expect(aggregateValues(db, 'BX.TRF.PWKR.CD.DT').get('WLD:2019')).toBe(659353250544.119);
+		// The full files' later years: received to 2024 (Kosovo's 2024 cell empty), paid to 2020.
+		expect(remittances(db, 'received').get('KOR:2024')).toBe(7449400000);
+		expect(remittances(db, 'received').has('XKX:2024')).toBe(false);
+		expect(remittances(db, 'paid').get('KOR:2020')).toBe(9218700000);
+		expect(Math.max(...[...remittances(db, 'paid').keys()].map((k) => Number(k.slice(4))))).toBe(
+			2020
+		);
 	});
 
 	it('never stores an aggregate as a country', () => {
@@ -182,10 +189,12 @@ describe('wb-indicator and gdp ingest into SQLite', () => {
 			const iso3 = resolve(code!);
 			(iso3 ? economies : aggregates).set(`${iso3 ?? code}:${year}`, parseFloat(value!));
 		}
-		expect(summary).toMatchObject({ feed: 'gdp', rowsRead: 12983, rowsChanged: economies.size });
+		expect(summary).toMatchObject({ feed: 'gdp', rowsRead: 13_979, rowsChanged: economies.size });
 		expect(storedValues(db, 'SELECT iso3 AS code, year, value FROM gdp')).toEqual(economies);
 		expect(aggregateValues(db, 'NY.GDP.MKTP.CD')).toEqual(aggregates);
 		expect(aggregates.get('WLD:2019')).toBe(87945574337517.84);
+		expect(aggregates.get('WLD:2023')).toBe(105435039507024.1);
+		expect(economies.get('KOR:2023')).toBe(1712792854202.3687);
 		expect(economies.get('CHI:2000')).toBe(6439703434.710243);
 		const layers = db
 			.prepare('SELECT DISTINCT layer FROM change_log WHERE seq > ?')
@@ -300,18 +309,18 @@ describe('wb-indicator and gdp ingest into SQLite', () => {
 				wbIndicatorFeed,
 				// Cut after 30 cells (the two names each hold a comma).
 				withKor((l) => l.split(',').slice(0, 32).join(',')),
-				[`bad.csv:${korLine}: row: expected 65 cells like the header, found 30`]
+				[`bad.csv:${korLine}: row: expected 70 cells like the header, found 30`]
 			],
 			[wbIndicatorFeed, '', ['bad.csv:0: header: the file is empty']],
 			[
 				gdpFeed,
 				gdp.replace('World,WLD,2019,', 'World,WLD,2019,-'),
-				[`bad.csv:12835: Value: "-87945574337517.84" is negative (expected an amount of 0 or more)`]
+				[`bad.csv:13819: Value: "-87945574337517.84" is negative (expected an amount of 0 or more)`]
 			],
 			[
 				gdpFeed,
 				gdp.replace('World,WLD,2019,87945574337517.84\r\n', '$&World,WLD,2019,1\r\n'),
-				['bad.csv:12836: Year: WLD 2019 already appears on line 12835']
+				['bad.csv:13820: Year: WLD 2019 already appears on line 13819']
 			]
 		];
 		for (const [feed, text, expected] of cases) {
@@ -338,12 +347,12 @@ describe('wb-indicator from the World Bank API v2 JSON', () => {
 		const json = toApiPages(bx, 2, iso2);
 		const pages = JSON.parse(json) as [{ page: number }, unknown[]][];
 		expect(pages.map(([m, rows]) => [m.page, rows.length])).toEqual([
-			[1, 7981],
-			[2, 7980]
+			[1, 8646],
+			[2, 8645]
 		]);
 		const csvRun = ingest(fromCsv, wbIndicatorFeed, bx, 'bx.csv');
 		const apiRun = ingest(fromApi, wbIndicatorFeed, json, 'api.json');
-		expect(apiRun.rowsRead).toBe(266 * 60 + 1);
+		expect(apiRun.rowsRead).toBe(266 * 65 + 1); // 1960…2024, and one row without a code
 		expect(apiRun.rowsChanged).toBe(csvRun.rowsChanged);
 		for (const table of ['remittance', 'aggregate_value']) {
 			expect(dumpContent(fromApi)[table]).toEqual(dumpContent(fromCsv)[table]);
@@ -369,7 +378,7 @@ describe('wb-indicator given GDP (NY.GDP.MKTP.CD) in the bulk CSV layout', () =>
 		const text = [...lines.slice(0, 5), ...rows].join('\r\n');
 		const summary = ingest(db, wbIndicatorFeed, text, 'API_NY.GDP.MKTP.CD.csv');
 		const kor = db.prepare("SELECT year, value FROM gdp WHERE iso3 = 'KOR' ORDER BY year");
-		expect(kor.all().at(-1)).toEqual({ year: 2019, value: 7166100000 });
+		expect(kor.all().at(-1)).toEqual({ year: 2024, value: 7449400000 });
 		expect(summary.rowsChanged).toBe(kor.all().length);
 		const layers = db.prepare('SELECT DISTINCT layer FROM change_log').pluck().all();
 		expect(layers).toEqual(['gdp']);
@@ -399,7 +408,7 @@ describe('npm run ingest wb-indicator / gdp (the CLI)', () => {
 
 		const withGdp = cli('gdp', '--file', GDP_FILE, '--db', dbPath);
 		expect(withGdp.status, withGdp.stderr).toBe(0);
-		expect(lastJson(withGdp.stdout)).toMatchObject({ feed: 'gdp', rowsRead: 12983 });
+		expect(lastJson(withGdp.stdout)).toMatchObject({ feed: 'gdp', rowsRead: 13_979 });
 
 		const bad = join(dir, 'bad-bx.csv');
 		writeFileSync(bad, bx.replace('"Aruba","ABW"', '"Atlantis","ZZZ"'));

@@ -45,11 +45,12 @@ afterAll(() => server?.stop());
 
 describe('/api/remittances on the bundled World Bank files', () => {
 	it('equals the World Bank value for every economy and year, and never lists aggregates', async () => {
-		for (const [measure, source] of [
-			['received', received],
-			['paid', paid]
+		// The full files: received to 2024 (partly filled), paid to 2020 (that vintage's end).
+		for (const [measure, source, last] of [
+			['received', received, 2024],
+			['paid', paid, 2020]
 		] as const) {
-			for (let year = 1970; year <= 2019; year++) {
+			for (let year = 1970; year <= last; year++) {
 				const body = (await getJson(`/api/remittances?year=${year}&measure=${measure}`)) as Body;
 				expect(body.unit).toBe('US$');
 				const api = new Map(body.countries.map((c) => [c.iso3, c.value]));
@@ -66,8 +67,13 @@ describe('/api/remittances on the bundled World Bank files', () => {
 		}
 	});
 
+	it('defaults to the latest year with data: 2024 received (partly filled), 2020 paid', async () => {
+		expect(((await getJson('/api/remittances?measure=received')) as Body).year).toBe(2024);
+		expect(((await getJson('/api/remittances?measure=paid')) as Body).year).toBe(2020);
+	});
+
 	it('gives remittances as % of GDP: received ÷ GDP × 100 for the same year', async () => {
-		for (const year of [1990, 2005, 2019]) {
+		for (const year of [1990, 2005, 2019, 2020, 2023]) {
 			const body = (await getJson(`/api/remittances?year=${year}&measure=share_gdp`)) as Body;
 			expect(body.unit).toBe('% of GDP');
 			for (const { iso3, value } of body.countries) {

@@ -58,9 +58,10 @@ describe('replay tables', () => {
 			'2020-03-11',
 			'2020-03-12'
 		]);
-		expect(replayDays(table, '2021-06-29')).toEqual(['2021-06-29', '2021-06-30']);
+		// The file's last day is 20Feb2023 (its last weeks all NA).
+		expect(replayDays(table, '2023-02-19')).toEqual(['2023-02-19', '2023-02-20']);
 		expect(() => replayDays(table, '2019-12-31')).toThrow(/outside the file's days/);
-		expect(() => replayDays(table, '2020-03-10', '2021-07-01')).toThrow(/--to: .* outside/);
+		expect(() => replayDays(table, '2020-03-10', '2023-02-21')).toThrow(/--to: .* outside/);
 		expect(() => replayDays(table, '2020-02-30')).toThrow(/not a day/);
 		expect(() => replayDays(table, '2020-03-10', '2020-03-09')).toThrow(/before --from/);
 	});
@@ -72,7 +73,7 @@ describe('replay tables', () => {
 		expect(day.rows.map((r) => [r.iso3, r.levels])).toEqual(
 			table.rows.map((r) => [r.iso3, [r.levels[col]]])
 		);
-		const reset = resetTable(table, '2021-06-01');
+		const reset = resetTable(table, '2023-01-22'); // 22Jan … 20Feb2023
 		expect(reset.days).toHaveLength(30);
 		expect(reset.rows).toHaveLength(table.rows.length);
 		expect(

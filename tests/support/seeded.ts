@@ -5,7 +5,7 @@
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDatabase } from '../../src/lib/server/db/open.ts';
-import { seedIfEmpty } from '../../src/lib/server/seed.ts';
+import { ingestBundledSnapshots } from '../../src/lib/server/seed.ts';
 import { ROOT, tempDir } from './server.ts';
 
 let template: string | undefined;
@@ -15,7 +15,7 @@ export function seededDatabaseCopy(): string {
 	if (!template) {
 		template = join(tempDir('crossings-seed-'), 'seeded.db');
 		const db = openDatabase(template);
-		seedIfEmpty(db, join(ROOT, 'data'));
+		ingestBundledSnapshots(db, join(ROOT, 'data'));
 		// Closing checkpoints the WAL into the file, so the copy is the whole database.
 		db.close();
 	}

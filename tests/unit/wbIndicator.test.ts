@@ -58,8 +58,13 @@ const KOR = lineOf('KOR');
 const WLD = lineOf('WLD');
 /** A small BX file of real lines: preamble (lines 1–4), header (5), then the rows from line 6. */
 const bxWith = (...rows: string[]) => [...PREAMBLE, HEADER, ...rows].join('\r\n') + '\r\n';
-/** Replaces the 2019 cell (the last one before the trailing comma). */
-const set2019 = (line: string, cell: string) => line.replace(/"[^"]*",$/, `"${cell}",`);
+/** Replaces the 2019 cell (every cell is quoted, so `","` separates them). */
+const set2019 = (line: string, cell: string) => {
+	const at = HEADER.slice(1, -2).split('","').indexOf('2019');
+	const cells = line.slice(1, -2).split('","');
+	cells[at] = cell;
+	return `"${cells.join('","')}",`;
+};
 
 describe('wb-indicator on the real World Bank bulk CSVs', () => {
 	const received = parseWb(bx);
@@ -73,7 +78,9 @@ describe('wb-indicator on the real World Bank bulk CSVs', () => {
 			expect(result.problems.items).toEqual([]);
 			expect(result.rowsRead).toBe(266);
 			expect(result.value.indicator).toBe(indicator);
-			expect(result.value.points).toHaveLength(266 * 60); // every row has 1960…2019
+			// Every row has every year: 1960…2024 received, 1960…2020 paid (that vintage's end).
+			const years = indicator === 'BX.TRF.PWKR.CD.DT' ? 65 : 61;
+			expect(result.value.points).toHaveLength(266 * years);
 			const economies = new Set(result.value.points.filter((p) => !p.aggregate).map((p) => p.code));
 			const groups = new Set(result.value.points.filter((p) => p.aggregate).map((p) => p.code));
 			expect(economies.size).toBe(217);
@@ -81,13 +88,19 @@ describe('wb-indicator on the real World Bank bulk CSVs', () => {
 		}
 	});
 
-	it('matches the documented counts: 249 BX and 205 BM rows with a 2019 value', () => {
-		const with2019 = (data: WbIndicatorData) =>
-			data.points.filter((p) => p.year === 2019 && p.value !== null).length;
-		expect(with2019(received.value)).toBe(249);
-		expect(with2019(paid.value)).toBe(205);
+	it('matches the documented counts: rows with a value, per year', () => {
+		const withValue = (data: WbIndicatorData, year: number) =>
+			data.points.filter((p) => p.year === year && p.value !== null).length;
+		expect(withValue(received.value, 2019)).toBe(249);
+		expect(withValue(paid.value, 2019)).toBe(205);
+		// The full files: received to 2024, only partly filled; paid to 2020.
+		for (const year of [2020, 2021, 2022, 2023]) expect(withValue(received.value, year)).toBe(249);
+		expect(withValue(received.value, 2024)).toBe(154);
+		expect(withValue(paid.value, 2020)).toBe(152);
 		const years = received.value.points.filter((p) => p.value !== null).map((p) => p.year);
 		expect(Math.min(...years)).toBe(1970);
+		expect(Math.max(...years)).toBe(2024);
+		expect(Math.max(...paid.value.points.map((p) => p.year))).toBe(2020);
 	});
 
 	it('keeps Kosovo (XKX) and the Channel Islands (CHI) as economies, aggregates apart', () => {
@@ -153,6 +166,82 @@ describe('wb-indicator on the real World Bank bulk CSVs', () => {
 				createHash('sha256').update(readFileSync(file)).digest('hex')
 			);
 		}
+	});
+});
+
+// Real lines from the full files' later years, cut to the id columns and 2018 on (BX) or
+// 2017 on (BM): 2020–2024 values, and 2024 left empty for Kosovo and others (154 of 266 filled).
+const LATE_BX_HEADER =
+	'"Country Name","Country Code","Indicator Name","Indicator Code","2018","2019","2020","2021","2022","2023","2024",';
+const LATE_BX = [
+	'"Korea, Rep.","KOR","Personal remittances, received (current US$)","BX.TRF.PWKR.CD.DT","7125100000","7166100000","7434800000","7742300000","7814500000","7035000000","7449400000",',
+	'"Kosovo","XKX","Personal remittances, received (current US$)","BX.TRF.PWKR.CD.DT","1235727938.31153","1248990731.0196","1436087663.97194","1695069653.79042","1612854276.25325","1832626789.98852","",',
+	'"Not classified","INX","Personal remittances, received (current US$)","BX.TRF.PWKR.CD.DT","","","","","","","",'
+];
+const LATE_BM_HEADER =
+	'"Country Name","Country Code","Indicator Name","Indicator Code","2017","2018","2019","2020",';
+const LATE_BM =
+	'"Korea, Rep.","KOR","Personal remittances, paid (current US$)","BM.TRF.PWKR.CD.DT","12888000000","13530600000","11231600000","9218700000",';
+
+describe("wb-indicator on the full files' later years (2020–2024, 2024 partly empty)", () => {
+	/** A file's line for a code, cut to its id columns and its last `years` year cells. */
+	const cutLine = (text: string, code: string, years: number) => {
+		const line = text
+			.replace(/^\uFEFF/, '')
+			.split(/\r?\n/)
+			.find((l) => l.includes(`","${code}","`))!;
+		const cells = line.slice(1, -2).split('","');
+		return `"${[...cells.slice(0, 4), ...cells.slice(-years)].join('","')}",`;
+	};
+
+	it("are the files' own lines", () => {
+		expect(cutLine(bx, 'Country Code', 7)).toBe(LATE_BX_HEADER);
+		for (const line of LATE_BX) expect(cutLine(bx, line.split('","')[1]!, 7)).toBe(line);
+		expect(cutLine(bm, 'Country Code', 4)).toBe(LATE_BM_HEADER);
+		expect(cutLine(bm, 'KOR', 4)).toBe(LATE_BM);
+	});
+
+	it('reads 2020–2024, an empty 2024 as no value, never as a problem', () => {
+		const { value, problems } = parseWb([LATE_BX_HEADER, ...LATE_BX].join('\r\n') + '\r\n');
+		expect(problems.items).toEqual([]);
+		const series = (code: string) =>
+			value.points.filter((p) => p.code === code).map((p) => [p.year, p.value]);
+		expect(series('KOR')).toEqual([
+			[2018, 7125100000],
+			[2019, 7166100000],
+			[2020, 7434800000],
+			[2021, 7742300000],
+			[2022, 7814500000],
+			[2023, 7035000000],
+			[2024, 7449400000]
+		]);
+		expect(series('XKX').slice(-2)).toEqual([
+			[2023, 1832626789.98852],
+			[2024, null]
+		]);
+		expect(series('INX').every(([, v]) => v === null)).toBe(true);
+		expect(value.points.find((p) => p.code === 'INX')!.aggregate).toBe(true);
+	});
+
+	it('reads the paid vintage, which ends at 2020 (LF)', () => {
+		const { value, problems } = parseWb([LATE_BM_HEADER, LATE_BM].join('\n') + '\n', 'bm.csv');
+		expect(problems.items).toEqual([]);
+		expect(value.indicator).toBe('BM.TRF.PWKR.CD.DT');
+		expect(value.points.map((p) => [p.year, p.value])).toEqual([
+			[2017, 12888000000],
+			[2018, 13530600000],
+			[2019, 11231600000],
+			[2020, 9218700000]
+		]);
+	});
+
+	it('agrees with the whole files', () => {
+		const received = parseWb(bx).value;
+		expect(valueOf(received, 'KOR', 2024)).toBe(7449400000);
+		expect(valueOf(received, 'XKX', 2024)).toBeNull();
+		expect(valueOf(received, 'MEX', 2024)).toBe(67637913797);
+		expect(valueOf(received, 'WLD', 2024)).toBe(740508109059.594);
+		expect(valueOf(parseWb(bm, 'bm.csv').value, 'KOR', 2020)).toBe(9218700000);
 	});
 });
 
@@ -312,7 +401,7 @@ describe('wb-indicator defects, each named by file, line and field', () => {
 		// Cut after 30 cells (the name and the indicator name each hold a comma).
 		const truncated = KOR.split(',').slice(0, 32).join(',');
 		expect(messages(bxWith(ABW, truncated))).toEqual([
-			'bx.csv:7: row: expected 65 cells like the header, found 30'
+			'bx.csv:7: row: expected 70 cells like the header, found 30'
 		]);
 	});
 
@@ -327,7 +416,7 @@ describe('wb-indicator defects, each named by file, line and field', () => {
 			'bx.csv:8: Country Code: ABW already appears on line 6'
 		]);
 		expect(messages(bxWith(ABW + '"1"'))).toEqual([
-			'bx.csv:6: column 65: "1" under an empty header'
+			'bx.csv:6: column 70: "1" under an empty header'
 		]);
 		expect(messages(bxWith(ABW, KOR.replace('"Korea, Rep."', '"Korea", Rep."')))[0]).toMatch(
 			/^bx\.csv:7: csv: /
@@ -369,6 +458,10 @@ const gdpLines = gdp.split('\r\n');
 const KOR_1960 = '"Korea, Rep.",KOR,1960,3958811881.188119';
 const WLD_2019 = 'World,WLD,2019,87945574337517.84';
 const CHI_2000 = 'Channel Islands,CHI,2000,6439703434.710243';
+// Real lines of the full file's later years (2020–2023).
+const KOR_2023 = '"Korea, Rep.",KOR,2023,1712792854202.3687';
+const XKX_2020 = 'Kosovo,XKX,2020,7717145217.812473';
+const WLD_2023 = 'World,WLD,2023,105435039507024.1';
 const gdpWith = (...rows: string[]) => [GDP_HEADER, ...rows].join('\r\n') + '\r\n';
 
 describe('gdp on the real datasets/gdp long CSV', () => {
@@ -378,9 +471,9 @@ describe('gdp on the real datasets/gdp long CSV', () => {
 		expect(gdpLines[0]).toBe(GDP_HEADER);
 		for (const line of [KOR_1960, WLD_2019, CHI_2000]) expect(gdpLines).toContain(line);
 		expect(result.problems.items).toEqual([]);
-		expect(result.rowsRead).toBe(12983);
+		expect(result.rowsRead).toBe(13_979);
 		expect(result.value.indicator).toBe('NY.GDP.MKTP.CD');
-		expect(result.value.points).toHaveLength(12983);
+		expect(result.value.points).toHaveLength(13_979);
 		const codes = new Set(result.value.points.map((p) => p.code));
 		expect(codes.size).toBe(262);
 		const groups = new Set(result.value.points.filter((p) => p.aggregate).map((p) => p.code));
@@ -390,6 +483,21 @@ describe('gdp on the real datasets/gdp long CSV', () => {
 		const chi = result.value.points.find((p) => p.code === 'CHI' && p.year === 2000);
 		expect(chi).toEqual({ code: 'CHI', aggregate: false, year: 2000, value: 6439703434.710243 });
 		expect(result.value.points.find((p) => p.code === 'XKX')?.aggregate).toBe(false);
+	});
+
+	it('reads the full file to 2023, where fewer codes have a value', () => {
+		for (const line of [KOR_2023, XKX_2020, WLD_2023]) expect(gdpLines).toContain(line);
+		const years = result.value.points.map((p) => p.year);
+		expect(Math.max(...years)).toBe(2023);
+		const codesIn = (year: number) => result.value.points.filter((p) => p.year === year).length;
+		expect([codesIn(2019), codesIn(2020), codesIn(2023)]).toEqual([258, 257, 233]);
+		const { value, problems } = parseGdp(gdpWith(KOR_2023, XKX_2020, WLD_2023), context('g'));
+		expect(problems.items).toEqual([]);
+		expect(value.points).toEqual([
+			{ code: 'KOR', aggregate: false, year: 2023, value: 1712792854202.3687 },
+			{ code: 'XKX', aggregate: false, year: 2020, value: 7717145217.812473 },
+			{ code: 'WLD', aggregate: true, year: 2023, value: 105435039507024.1 }
+		]);
 	});
 
 	it('keeps floats of any precision exactly, as parseFloat reads the cell', () => {

@@ -234,6 +234,24 @@ export const MIGRATIONS: readonly Migration[] = [
 				CREATE INDEX restriction_by_run ON restriction(run_id);
 			`);
 		}
+	},
+	{
+		version: 6,
+		name: 'bundled snapshots by content',
+		up(db) {
+			// Which bytes of each file shipped in data/ were last ingested, so that a start with
+			// a newer bundled file ingests it again (an upgrade) and a start with the same file
+			// does nothing. `file` is the path under data/, not the run's source (an absolute
+			// path that changes when the app moves).
+			db.exec(`
+				CREATE TABLE bundled_snapshot (
+					file TEXT PRIMARY KEY,
+					sha256 TEXT NOT NULL,
+					run_id INTEGER NOT NULL REFERENCES ingest_runs(id),
+					ingested_at TEXT NOT NULL
+				) STRICT;
+			`);
+		}
 	}
 ];
 
