@@ -45,3 +45,67 @@ export function latestChanges(db: Db, count: number, levelChangesOnly = false): 
 		.all(count) as ChangeRecord[];
 	return rows.reverse();
 }
+
+export interface ChangeFilter {
+	/** Only these countries. */
+	members?: ReadonlySet<string> | null;
+	/** The first day of the change's period (a year counts as its 1 January), inclusive. */
+	from?: string;
+	to?: string;
+	/** Border-status changes whose level rose (tightening) or fell (loosening). */
+	direction?: 'tightening' | 'loosening';
+	/** Only changes from one value to another. */
+	levelOnly?: boolean;
+}
+
+function changeWhere(filter: ChangeFilter): { sql: string[]; params: Record<string, unknown> } {
+	const sql: string[] = [];
+	const params: Record<string, unknown> = {};
+	if (filter.members) {
+		sql.push('c.iso3 IN (SELECT value FROM json_each(@members))');
+		params.members = JSON.stringify([...filter.members]);
+	}
+	// A period is a day, a year, or an interval `from/to`: its first day.
+	const firstDay = `(CASE WHEN length(c.period) = 4 THEN c.period || '-01-01' ELSE substr(c.period, 1, 10) END)`;
+	if (filter.from) {
+		sql.push(`${firstDay} >= @from`);
+		params.from = filter.from;
+	}
+	if (filter.to) {
+		sql.push(`${firstDay} <= @to`);
+		params.to = filter.to;
+	}
+	if (filter.levelOnly || filter.direction) {
+		sql.push('c.old IS NOT NULL AND c.new IS NOT NULL AND c.old != c.new');
+	}
+	if (filter.direction) {
+		sql.push(`c.layer = 'border-status'`);
+		sql.push(filter.direction === 'tightening' ? 'c.new > c.old' : 'c.new < c.old');
+	}
+	return { sql, params };
+}
+
+/** Changes after `after` matching `filter`, in seq order, at most `limit`. */
+export function filteredChangesAfter(
+	db: Db,
+	after: number,
+	limit: number,
+	filter: ChangeFilter
+): ChangeRecord[] {
+	const { sql, params } = changeWhere(filter);
+	return db
+		.prepare(
+			`${SELECT_CHANGES} WHERE ${['c.seq > @after', ...sql].join(' AND ')} ORDER BY c.seq LIMIT @limit`
+		)
+		.all({ ...params, after, limit }) as ChangeRecord[];
+}
+
+/** The newest `count` changes matching `filter`, oldest first. */
+export function filteredLatestChanges(db: Db, count: number, filter: ChangeFilter): ChangeRecord[] {
+	const { sql, params } = changeWhere(filter);
+	const where = sql.length > 0 ? `WHERE ${sql.join(' AND ')}` : '';
+	const rows = db
+		.prepare(`${SELECT_CHANGES} ${where} ORDER BY c.seq DESC LIMIT @count`)
+		.all({ ...params, count }) as ChangeRecord[];
+	return rows.reverse();
+}

@@ -74,3 +74,23 @@ export function corridorsOf(
 		)
 		.all({ iso3, year, limit }) as Corridor[];
 }
+
+/** Every country's series of one measure at once, ascending by year (countries without data absent). */
+export function remittanceSeriesAll(db: Db, measure: Measure): Map<string, YearValue[]> {
+	const rows = (
+		measure === 'share_gdp'
+			? db.prepare(
+					`SELECT r.iso3, r.year, r.value * 100.0 / g.value AS value FROM remittance r
+					JOIN gdp g ON g.iso3 = r.iso3 AND g.year = r.year AND g.value > 0
+					WHERE r.measure = 'received' ORDER BY r.iso3, r.year`
+				)
+			: db.prepare('SELECT iso3, year, value FROM remittance WHERE measure = ? ORDER BY iso3, year')
+	).all(...(measure === 'share_gdp' ? [] : [measure])) as (YearValue & { iso3: string })[];
+	const byCountry = new Map<string, YearValue[]>();
+	for (const { iso3, year, value } of rows) {
+		let series = byCountry.get(iso3);
+		if (!series) byCountry.set(iso3, (series = []));
+		series.push({ year, value });
+	}
+	return byCountry;
+}

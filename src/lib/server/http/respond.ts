@@ -1,6 +1,5 @@
 import { json } from '@sveltejs/kit';
 import { z } from 'zod';
-import { isIsoDay } from '../../domain/date.ts';
 import { DatabaseFileGoneError } from '../db/open.ts';
 
 export function badRequest(message: string, extra: Record<string, unknown> = {}): Response {
@@ -64,23 +63,8 @@ export function endpoint(body: () => Response | Promise<Response>): Response | P
 	}
 }
 
-/**
- * One CSV cell. Text that a spreadsheet would read as a formula (=, +, -, @, or a tab or CR
- * first: OWASP's list) gets a leading apostrophe, so an editor's note cannot run in an
- * analyst's spreadsheet; numbers are numbers and stay as they are.
- */
-export const csvCell = (value: unknown): string => {
-	if (value === null || value === undefined) return '';
-	let s = String(value);
-	if (typeof value === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-	return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-};
-
-export function toCsv<T extends object>(rows: readonly T[], columns: readonly (keyof T)[]): string {
-	const lines = [columns.join(',')];
-	for (const row of rows) lines.push(columns.map((c) => csvCell(row[c])).join(','));
-	return `${lines.join('\r\n')}\r\n`;
-}
+// CSV is written by one module for the server and the browser alike.
+export { csvCell, toCsv } from '../../domain/csv.ts';
 
 export function csvResponse(body: string, filename: string): Response {
 	return new Response(body, {
@@ -91,9 +75,7 @@ export function csvResponse(body: string, filename: string): Response {
 	});
 }
 
-export const formatParam = z.enum(['json', 'csv']).default('json');
-
-export const isoDayParam = z.string().refine(isIsoDay, 'expected a calendar date as YYYY-MM-DD');
+export { formatParam, isoDayParam } from '../../domain/apiSchemas.ts';
 
 /** An error answer with its status, as JSON. */
 export function jsonError(status: number, message: string, headers: HeadersInit = {}): Response {

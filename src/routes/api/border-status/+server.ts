@@ -1,40 +1,33 @@
-import { json } from '@sveltejs/kit';
-import { z } from 'zod';
+import { BorderStatusQuery, CSV_COLUMNS, type BorderStatusBody } from '$lib/domain/apiSchemas';
 import { borderStatusOn, borderStatusRange } from '$lib/server/db/borderStatus';
-import {
-	BadRequest,
-	csvResponse,
-	endpoint,
-	formatParam,
-	isoDayParam,
-	parseQuery,
-	toCsv
-} from '$lib/server/http/respond';
-import { regionFilter } from '$lib/server/http/region';
 import { serverContext } from '$lib/server/context';
-
-const Query = z.object({
-	date: z.union([isoDayParam, z.literal('latest')]).optional(),
-	region: z.string().max(100).optional(),
-	format: formatParam
-});
+import { collectionResponse } from '$lib/server/http/exports';
+import { selected, selection } from '$lib/server/http/filters';
+import { BadRequest, endpoint, parseQuery } from '$lib/server/http/respond';
 
 export function GET({ url }) {
 	return endpoint(() => {
 		const { db } = serverContext();
-		const query = parseQuery(url, Query);
-		const members = regionFilter(db, query.region);
+		const query = parseQuery(url, BorderStatusQuery);
+		const sel = selection(db, query);
 		const range = borderStatusRange(db);
 		const date = query.date && query.date !== 'latest' ? query.date : range?.last;
 		if (!date) throw new BadRequest('no border-status data has been ingested yet');
-		const countries = borderStatusOn(db, date).filter((c) => !members || members.has(c.iso3));
-		if (query.format === 'csv') {
-			const rows = countries.map((c) => ({ date, ...c }));
-			return csvResponse(
-				toCsv(rows, ['date', 'iso3', 'name', 'level', 'since']),
-				`border-status-${date}.csv`
-			);
-		}
-		return json({ date, countries });
+		const countries = borderStatusOn(db, date).filter((c) => selected(sel, c.iso3));
+		const body: BorderStatusBody = { date, countries };
+		return collectionResponse({
+			db,
+			format: query.format,
+			download: query.download,
+			dataset: 'border-status',
+			source: 'border-status',
+			selection: sel,
+			period: date,
+			filters: { date },
+			rows: countries.map((c) => ({ date, ...c })),
+			columns: CSV_COLUMNS.borderStatus,
+			body: () => body,
+			csvFilename: `border-status-${date}.csv`
+		});
 	});
 }

@@ -1,43 +1,51 @@
-import { json } from '@sveltejs/kit';
-import { z } from 'zod';
-import { changesAfter, latestChanges } from '$lib/server/db/changeLog';
-import { csvResponse, endpoint, formatParam, parseQuery, toCsv } from '$lib/server/http/respond';
+import { ChangesQuery, CSV_COLUMNS, type ChangesBody } from '$lib/domain/apiSchemas';
+import { filteredChangesAfter, filteredLatestChanges } from '$lib/server/db/changeLog';
 import { serverContext } from '$lib/server/context';
-
-const Query = z.object({
-	after: z.coerce.number().int().min(0).default(0),
-	/** The newest N changes instead (still in seq order): what a change feed starts with. */
-	latest: z.coerce.number().int().min(1).max(1000).optional(),
-	/** With `latest`: only changes from one level to another. */
-	kind: z.enum(['all', 'level']).default('all'),
-	limit: z.coerce.number().int().min(1).max(10_000).default(1000),
-	format: formatParam
-});
+import { collectionResponse } from '$lib/server/http/exports';
+import { selection } from '$lib/server/http/filters';
+import { endpoint, parseQuery } from '$lib/server/http/respond';
 
 export function GET({ url }) {
 	return endpoint(() => {
-		const query = parseQuery(url, Query);
+		const query = parseQuery(url, ChangesQuery);
 		const { db } = serverContext();
+		const sel = selection(db, query);
+		const filter = {
+			members: sel.members,
+			from: query.from,
+			to: query.to,
+			direction: query.direction,
+			levelOnly: query.kind === 'level'
+		};
 		const changes = query.latest
-			? latestChanges(db, query.latest, query.kind === 'level')
-			: changesAfter(db, query.after, query.limit);
-		if (query.format === 'csv') {
-			return csvResponse(
-				toCsv(changes, [
-					'seq',
-					'at',
-					'layer',
-					'iso3',
-					'period',
-					'old',
-					'new',
-					'source',
-					'note',
-					'sourceUrl'
-				]),
-				'changes.csv'
-			);
-		}
-		return json({ changes });
+			? filteredLatestChanges(db, query.latest, filter)
+			: filteredChangesAfter(db, query.after, query.limit, filter);
+		const body: ChangesBody = { changes };
+		const period = query.from || query.to ? `${query.from ?? ''}-to-${query.to ?? ''}` : null;
+		return collectionResponse({
+			db,
+			format: query.format,
+			download: query.download,
+			dataset: 'changes',
+			source: {
+				title: 'Change log',
+				source: "Crossings change log of the feeds it ingests (see each change's source).",
+				licence: 'as the source of each change'
+			},
+			selection: sel,
+			period,
+			filters: {
+				after: query.latest ? undefined : query.after,
+				latest: query.latest,
+				kind: query.kind,
+				direction: query.direction,
+				from: query.from,
+				to: query.to
+			},
+			rows: changes,
+			columns: CSV_COLUMNS.changes,
+			body: () => body,
+			csvFilename: 'changes.csv'
+		});
 	});
 }

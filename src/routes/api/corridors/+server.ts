@@ -1,34 +1,17 @@
-import { json } from '@sveltejs/kit';
-import { z } from 'zod';
+import { CorridorsQuery, CSV_COLUMNS, type CorridorsBody } from '$lib/domain/apiSchemas';
 import { findCountry } from '$lib/server/db/countries';
 import { corridorsOf, corridorYears } from '$lib/server/db/remittances';
-import {
-	BadRequest,
-	csvResponse,
-	endpoint,
-	formatParam,
-	unknownCountry,
-	parseQuery,
-	toCsv
-} from '$lib/server/http/respond';
 import { serverContext } from '$lib/server/context';
+import { collectionResponse } from '$lib/server/http/exports';
+import { regionFilter } from '$lib/server/http/region';
+import { BadRequest, endpoint, parseQuery, unknownCountry } from '$lib/server/http/respond';
 
-const Query = z.object({
-	country: z.string().regex(/^[A-Za-z]{3}$/, 'expected an ISO 3166 alpha-3 code'),
-	direction: z.enum(['in', 'out']).default('in'),
-	limit: z.coerce.number().int().min(1).max(250).default(10),
-	year: z
-		.string()
-		.regex(/^\d{4}$/, 'expected a year as YYYY')
-		.transform(Number)
-		.optional(),
-	format: formatParam
-});
-
+/** A country's largest corridors; `region` keeps partners (origins for `in`, destinations for `out`). */
 export function GET({ url }) {
 	return endpoint(() => {
 		const { db } = serverContext();
-		const query = parseQuery(url, Query);
+		const query = parseQuery(url, CorridorsQuery);
+		const partners = regionFilter(db, query.region);
 		const country = findCountry(db, query.country);
 		if (!country) return unknownCountry(query.country);
 		const years = corridorYears(db);
@@ -36,19 +19,34 @@ export function GET({ url }) {
 		const year = query.year ?? years.at(-1)!;
 		if (!years.includes(year))
 			throw new BadRequest(`year: corridors exist for ${years.join(', ')}`);
-		const corridors = corridorsOf(db, country.iso3, query.direction, year, query.limit);
-		if (query.format === 'csv') {
-			return csvResponse(
-				toCsv(corridors, ['from', 'to', 'value']),
-				`corridors-${country.iso3}-${query.direction}-${year}.csv`
-			);
-		}
-		return json({
+		const partnerOf = (c: { from: string; to: string }) =>
+			query.direction === 'in' ? c.from : c.to;
+		const corridors = partners
+			? corridorsOf(db, country.iso3, query.direction, year, 1_000_000)
+					.filter((c) => partners.has(partnerOf(c)))
+					.slice(0, query.limit)
+			: corridorsOf(db, country.iso3, query.direction, year, query.limit);
+		const body: CorridorsBody = {
 			country: country.iso3,
 			direction: query.direction,
 			year,
 			unit: 'US$',
 			corridors
+		};
+		const region = query.region?.trim() || null;
+		return collectionResponse({
+			db,
+			format: query.format,
+			download: query.download,
+			dataset: `corridors-${query.direction}`,
+			source: 'corridors',
+			selection: { members: null, region, countries: [country.iso3] },
+			period: String(year),
+			filters: { direction: query.direction, year, limit: query.limit },
+			rows: corridors,
+			columns: CSV_COLUMNS.corridors,
+			body: () => body,
+			csvFilename: `corridors-${country.iso3}-${query.direction}-${year}.csv`
 		});
 	});
 }

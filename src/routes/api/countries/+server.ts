@@ -1,19 +1,26 @@
-import { json } from '@sveltejs/kit';
-import { z } from 'zod';
-import { listCountries } from '$lib/server/db/countries';
-import { csvResponse, endpoint, formatParam, parseQuery, toCsv } from '$lib/server/http/respond';
+import { CountriesQuery, CSV_COLUMNS, type CountriesBody } from '$lib/domain/apiSchemas';
 import { serverContext } from '$lib/server/context';
+import { collectionResponse } from '$lib/server/http/exports';
+import { selectedCountries, selection } from '$lib/server/http/filters';
+import { endpoint, parseQuery } from '$lib/server/http/respond';
 
 export function GET({ url }) {
 	return endpoint(() => {
-		const { format } = parseQuery(url, z.object({ format: formatParam }));
-		const countries = listCountries(serverContext().db);
-		if (format === 'csv') {
-			return csvResponse(
-				toCsv(countries, ['iso3', 'name', 'm49Region', 'm49Subregion', 'wbRegion', 'incomeGroup']),
-				'countries.csv'
-			);
-		}
-		return json(countries);
+		const { db } = serverContext();
+		const query = parseQuery(url, CountriesQuery);
+		const sel = selection(db, query);
+		const countries: CountriesBody = selectedCountries(db, sel);
+		return collectionResponse({
+			db,
+			format: query.format,
+			download: query.download,
+			dataset: 'countries',
+			source: 'countries',
+			selection: sel,
+			rows: countries,
+			columns: CSV_COLUMNS.countries,
+			body: () => countries,
+			csvFilename: 'countries.csv'
+		});
 	});
 }

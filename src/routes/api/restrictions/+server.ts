@@ -1,18 +1,12 @@
 import { json } from '@sveltejs/kit';
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import { RestrictionsQuery, CSV_COLUMNS, type RestrictionsBody } from '$lib/domain/apiSchemas';
 import { listRestrictions, readRestrictions, restrictionBounds } from '$lib/server/db/borderStatus';
-import { countryResolver, findCountry } from '$lib/server/db/countries';
+import { countryResolver } from '$lib/server/db/countries';
+import { collectionResponse } from '$lib/server/http/exports';
+import { selected, selection } from '$lib/server/http/filters';
 import { editorRefusal } from '$lib/server/http/auth';
-import {
-	csvResponse,
-	endpoint,
-	formatParam,
-	parseQuery,
-	readJsonBody,
-	toCsv,
-	unknownCountry
-} from '$lib/server/http/respond';
+import { endpoint, parseQuery, readJsonBody } from '$lib/server/http/respond';
 import { restrictionsFeed, validateRestriction } from '$lib/server/ingest/feeds/restrictions';
 import { commitRun } from '$lib/server/ingest/run';
 import { serverContext } from '$lib/server/context';
@@ -20,39 +14,37 @@ import { serverContext } from '$lib/server/context';
 /** An editor's restriction is a few fields and a note of at most 2,000 characters. */
 const MAX_BODY_BYTES = 16 * 1024;
 
-const Query = z.object({
-	country: z.string().max(100).optional(),
-	format: formatParam
-});
-
-/** The curated restrictions, optionally of one country. */
+/**
+ * The curated restrictions, optionally of some countries or a region; `from`/`to` keep the
+ * restrictions whose days overlap the range.
+ */
 export function GET({ url }) {
 	return endpoint(() => {
 		const { db } = serverContext();
-		const query = parseQuery(url, Query);
-		let iso3: string | undefined;
-		if (query.country !== undefined) {
-			const country = findCountry(db, query.country);
-			if (!country) return unknownCountry(query.country);
-			iso3 = country.iso3;
-		}
-		const restrictions = listRestrictions(db, iso3);
-		if (query.format === 'csv') {
-			return csvResponse(
-				toCsv(restrictions, [
-					'id',
-					'iso3',
-					'effectiveFrom',
-					'effectiveTo',
-					'level',
-					'note',
-					'sourceUrl',
-					'recordedAt'
-				]),
-				iso3 ? `restrictions-${iso3}.csv` : 'restrictions.csv'
-			);
-		}
-		return json({ restrictions });
+		const query = parseQuery(url, RestrictionsQuery);
+		const sel = selection(db, query);
+		const only = sel.countries.length === 1 && !sel.region ? sel.countries[0] : undefined;
+		const restrictions = listRestrictions(db, only).filter(
+			(r) =>
+				selected(sel, r.iso3) &&
+				(query.to === undefined || r.effectiveFrom <= query.to) &&
+				(query.from === undefined || r.effectiveTo === null || r.effectiveTo >= query.from)
+		);
+		const body: RestrictionsBody = { restrictions };
+		return collectionResponse({
+			db,
+			format: query.format,
+			download: query.download,
+			dataset: 'restrictions',
+			source: 'restrictions',
+			selection: sel,
+			period: query.from || query.to ? `${query.from ?? ''}-to-${query.to ?? ''}` : null,
+			filters: { from: query.from, to: query.to },
+			rows: restrictions,
+			columns: CSV_COLUMNS.restrictions,
+			body: () => body,
+			csvFilename: only ? `restrictions-${only}.csv` : 'restrictions.csv'
+		});
 	});
 }
 

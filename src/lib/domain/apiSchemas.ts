@@ -1,0 +1,537 @@
+/**
+ * The HTTP API's parameters and bodies as zod schemas: the routes validate their queries with
+ * these very objects, the OpenAPI document (`/api/openapi.json`) is generated from them, and
+ * the typed client (`src/lib/api/client.ts`) takes its types from them with `import type`, so
+ * zod is not bundled into the page for it.
+ */
+import { z } from 'zod';
+import { BORDER_STATUS_TABLE_COLUMNS, type BorderStatusTableRow } from './analysis.ts';
+import { isIsoDay } from './date.ts';
+import { MEASURES } from './remittances.ts';
+
+// ---------------------------------------------------------------- parameters
+
+export const formatParam = z
+	.enum(['json', 'csv'])
+	.default('json')
+	.meta({ description: 'Response format: JSON, or CSV with a header row.', example: 'csv' });
+
+export const downloadParam = z
+	.enum(['0', '1'])
+	.default('0')
+	.transform((v) => v === '1')
+	.meta({
+		description:
+			'`1`: an export document. CSV starts with `# key: value` lines (title, source, licence, dataVersion, retrievedAt, filters) before the header row; JSON is `{ meta, rows }` with the same rows as the CSV. Both come as an attachment named by their content (`crossings-border-status-africa-2020-04-15.csv`).',
+		example: '1'
+	});
+
+export const isoDayParam = z.string().refine(isIsoDay, 'expected a calendar date as YYYY-MM-DD');
+
+const yearParam = z
+	.string()
+	.regex(/^\d{4}$/, 'expected a year as YYYY')
+	.transform(Number);
+
+export const regionParam = z.string().max(100).optional().meta({
+	description:
+		'A UN M49 region, subregion or intermediate region, a World Bank region, or an income group, case-insensitive. A name used by several classifications ("Sub-Saharan Africa" is an M49 subregion and a World Bank region) selects the union of their members. An unknown name is a 400 whose `accepted` lists the names by kind.',
+	example: 'Western Africa'
+});
+
+export const countryParam = z.string().max(2000).optional().meta({
+	description:
+		"A selection of countries: ISO 3166 alpha-3 codes separated by `~` (or commas), case-insensitive; publishers' codes such as OxCGRT `RKS` resolve to ours (`XKX`). An unknown code is a 404 naming it. With `region` too, the countries of the selection in the region.",
+	example: 'BRA~IND'
+});
+
+const dayFrom = isoDayParam
+	.optional()
+	.meta({ description: 'First day (YYYY-MM-DD), inclusive.', example: '2020-03-01' });
+const dayTo = isoDayParam
+	.optional()
+	.meta({ description: 'Last day (YYYY-MM-DD), inclusive.', example: '2020-06-30' });
+const yearFrom = yearParam
+	.optional()
+	.meta({ description: 'First year (YYYY), inclusive.', example: '2010' });
+const yearTo = yearParam
+	.optional()
+	.meta({ description: 'Last year (YYYY), inclusive.', example: '2019' });
+
+/** `from`/`to` where a range has no meaning: refused (400) with the reason, not ignored. */
+const notAccepted = (reason: string) =>
+	z
+		.string()
+		.refine(() => false, `not accepted here: ${reason}`)
+		.optional()
+		.meta({ description: `Not accepted (400): ${reason}` });
+
+const ordered = <T extends { from?: string | number; to?: string | number }>(q: T) =>
+	q.from === undefined || q.to === undefined || q.from <= q.to;
+const orderMessage = { message: 'from is after to', path: ['from'] };
+
+/** A day or a year; a year means its first day as `from` and its last as `to`. */
+const dayOrYear = (edge: 'from' | 'to') =>
+	z
+		.string()
+		.refine(
+			(v) => /^\d{4}$/.test(v) || isIsoDay(v),
+			'expected a calendar date as YYYY-MM-DD or a year as YYYY'
+		)
+		.transform((v) => (/^\d{4}$/.test(v) ? `${v}-${edge === 'from' ? '01-01' : '12-31'}` : v))
+		.optional()
+		.meta({
+			description:
+				edge === 'from'
+					? 'Only changes whose period starts on or after this day (YYYY-MM-DD; a year YYYY means 1 January).'
+					: 'Only changes whose period starts on or before this day (YYYY-MM-DD; a year YYYY means 31 December).',
+			example: edge === 'from' ? '2020-03-01' : '2020-12-31'
+		});
+
+export const CountriesQuery = z.object({
+	region: regionParam,
+	country: countryParam,
+	from: notAccepted('the country table has no dates'),
+	to: notAccepted('the country table has no dates'),
+	format: formatParam,
+	download: downloadParam
+});
+
+export const BorderStatusQuery = z.object({
+	date: z
+		.union([isoDayParam, z.literal('latest')])
+		.optional()
+		.meta({
+			description: 'The day (YYYY-MM-DD) or `latest` (the default).',
+			example: '2020-04-15'
+		}),
+	region: regionParam,
+	country: countryParam,
+	from: notAccepted(
+		'one day per request (`date`); for a range use /api/border-status/series or /api/border-status/counts'
+	),
+	to: notAccepted(
+		'one day per request (`date`); for a range use /api/border-status/series or /api/border-status/counts'
+	),
+	format: formatParam,
+	download: downloadParam
+});
+
+export const FormatQuery = z.object({ format: formatParam });
+
+export const BorderStatusSeriesQuery = z
+	.object({ region: regionParam, country: countryParam, from: dayFrom, to: dayTo })
+	.refine(ordered, orderMessage);
+
+export const BorderStatusTableQuery = z.object({
+	date: z
+		.union([isoDayParam, z.literal('latest')])
+		.optional()
+		.meta({
+			description: 'The day the table is as of (YYYY-MM-DD) or `latest` (the default).',
+			example: '2020-04-15'
+		}),
+	region: regionParam,
+	country: countryParam,
+	from: notAccepted('the table is as of one day (`date`); its day counts run from the first day'),
+	to: notAccepted('the table is as of one day (`date`); its day counts run from the first day'),
+	format: formatParam,
+	download: downloadParam
+});
+
+export const BorderStatusCountsQuery = z
+	.object({
+		region: regionParam,
+		country: countryParam,
+		from: dayFrom,
+		to: dayTo,
+		format: formatParam,
+		download: downloadParam
+	})
+	.refine(ordered, orderMessage);
+
+const measureParam = z.enum(MEASURES).default('received').meta({
+	description: 'received or paid (current US$), or share_gdp (received ÷ GDP × 100).',
+	example: 'received'
+});
+
+export const RemittancesQuery = z.object({
+	year: yearParam
+		.optional()
+		.meta({ description: 'The year; default the latest with data.', example: '2019' }),
+	measure: measureParam,
+	region: regionParam,
+	country: countryParam,
+	from: notAccepted('one year per request (`year`); for a range use /api/remittances/series'),
+	to: notAccepted('one year per request (`year`); for a range use /api/remittances/series'),
+	format: formatParam,
+	download: downloadParam
+});
+
+export const RemittanceSeriesQuery = z
+	.object({
+		measure: measureParam,
+		region: regionParam,
+		country: countryParam,
+		from: yearFrom,
+		to: yearTo,
+		format: formatParam,
+		download: downloadParam
+	})
+	.refine(ordered, orderMessage);
+
+export const CorridorsQuery = z.object({
+	country: z
+		.string()
+		.regex(/^[A-Za-z]{3}$/, 'expected an ISO 3166 alpha-3 code')
+		.meta({
+			description: 'The country whose corridors are listed (one ISO3 code).',
+			example: 'MEX'
+		}),
+	direction: z.enum(['in', 'out']).default('in').meta({
+		description: '`in`: money received from origins; `out`: money sent to destinations.',
+		example: 'in'
+	}),
+	region: regionParam.meta({
+		description:
+			'Only partners (origins for `in`, destinations for `out`) in this region; the same names as elsewhere.',
+		example: 'Northern America'
+	}),
+	limit: z.coerce
+		.number()
+		.int()
+		.min(1)
+		.max(250)
+		.default(10)
+		.meta({ description: 'The largest N corridors (after the region filter).', example: 5 }),
+	year: yearParam
+		.optional()
+		.meta({ description: 'The matrix year; default the latest.', example: '2017' }),
+	from: notAccepted('the bilateral matrix is one year per request (`year`)'),
+	to: notAccepted('the bilateral matrix is one year per request (`year`)'),
+	format: formatParam,
+	download: downloadParam
+});
+
+export const ChangesQuery = z
+	.object({
+		after: z.coerce
+			.number()
+			.int()
+			.min(0)
+			.default(0)
+			.meta({ description: 'Changes with a greater seq, in seq order.', example: 100 }),
+		latest: z.coerce.number().int().min(1).max(1000).optional().meta({
+			description: 'The newest N matching changes instead (still in seq order).',
+			example: 20
+		}),
+		kind: z.enum(['all', 'level']).default('all').meta({
+			description: '`level`: only changes from one value to another (no first values or removals).',
+			example: 'level'
+		}),
+		direction: z.enum(['tightening', 'loosening']).optional().meta({
+			description:
+				'Border-status changes whose level rose (tightening) or fell (loosening); implies the border-status layer. A first value or a removal (old or new null) is neither.',
+			example: 'tightening'
+		}),
+		region: regionParam,
+		country: countryParam,
+		from: dayOrYear('from'),
+		to: dayOrYear('to'),
+		limit: z.coerce
+			.number()
+			.int()
+			.min(1)
+			.max(10_000)
+			.default(1000)
+			.meta({ description: 'At most N changes (without `latest`).', example: 100 }),
+		format: formatParam,
+		download: downloadParam
+	})
+	.refine(ordered, orderMessage);
+
+export const RestrictionsQuery = z
+	.object({
+		region: regionParam,
+		country: countryParam,
+		from: dayFrom.meta({
+			description: 'Only restrictions still holding on or after this day (YYYY-MM-DD).',
+			example: '2021-01-01'
+		}),
+		to: dayTo.meta({
+			description: 'Only restrictions taking effect on or before this day (YYYY-MM-DD).',
+			example: '2021-12-31'
+		}),
+		format: formatParam,
+		download: downloadParam
+	})
+	.refine(ordered, orderMessage);
+
+export const Iso3Path = z.object({
+	iso3: z.string().meta({
+		description: "ISO 3166 alpha-3 code (or a publisher's alias such as RKS).",
+		example: 'ITA'
+	})
+});
+
+export const RestrictionIdPath = z.object({
+	id: z.string().meta({ description: 'The restriction id (a positive integer).', example: '1' })
+});
+
+export const RestrictionBody = z
+	.object({
+		iso3: z.string().meta({ example: 'ITA' }),
+		effective_from: z.string().meta({ description: 'YYYY-MM-DD', example: '2021-06-01' }),
+		level: z.literal([0, 1, 2, 3, 4]).meta({ example: 3 }),
+		note: z.string().max(2000).optional(),
+		source_url: z.string().optional()
+	})
+	.strict();
+
+// ---------------------------------------------------------------- bodies
+
+export const LevelSchema = z.literal([0, 1, 2, 3, 4]).meta({ description: 'OxCGRT C8 level 0–4.' });
+const day = z.string().meta({ example: '2020-04-15' });
+
+export const CountrySchema = z.object({
+	iso3: z.string(),
+	name: z.string(),
+	m49Region: z.string().nullable(),
+	m49Subregion: z.string().nullable(),
+	wbRegion: z.string().nullable(),
+	incomeGroup: z.string().nullable()
+});
+export const CountriesResponse = z.array(CountrySchema);
+
+export const ExportMetaSchema = z.object({
+	title: z.string(),
+	source: z.string(),
+	licence: z.string(),
+	dataVersion: z.number().int(),
+	retrievedAt: z.string(),
+	filters: z.record(z.string(), z.string())
+});
+
+/** `download=1` with JSON: the export document. */
+export const ExportDocument = z.object({
+	meta: ExportMetaSchema,
+	rows: z.array(z.record(z.string(), z.unknown()))
+});
+
+export const ErrorResponse = z.object({
+	error: z.string(),
+	accepted: z.unknown().optional()
+});
+
+export const HealthResponse = z.object({
+	ok: z.boolean(),
+	seq: z.number().int(),
+	borderStatus: z.object({ first: day, last: day }).nullable().optional(),
+	error: z.string().optional()
+});
+
+export const BorderStatusResponse = z.object({
+	date: day,
+	countries: z.array(
+		z.object({
+			iso3: z.string(),
+			name: z.string(),
+			level: LevelSchema.nullable(),
+			since: z.string().nullable()
+		})
+	)
+});
+
+export const StoredRestrictionSchema = z.object({
+	id: z.number().int(),
+	iso3: z.string(),
+	effectiveFrom: day,
+	effectiveTo: z.string().nullable(),
+	level: LevelSchema,
+	note: z.string().nullable(),
+	sourceUrl: z.string().nullable(),
+	recordedAt: z.string()
+});
+
+export const BorderStatusHistoryResponse = z.object({
+	iso3: z.string(),
+	name: z.string(),
+	history: z.array(z.object({ from: day, to: day, level: LevelSchema.nullable() })),
+	restrictions: z.array(StoredRestrictionSchema.omit({ iso3: true }))
+});
+
+export const BorderStatusSeriesSchema = z.object({
+	first: day,
+	last: day,
+	runs: z
+		.record(z.string(), z.array(z.tuple([z.number().int(), z.number().int(), LevelSchema])))
+		.meta({ description: 'ISO3 → [fromIndex, toIndex, level] runs (day indexes from `first`).' })
+});
+
+export const BorderStatusSeriesResponse = z.object({
+	seq: z.number().int(),
+	series: BorderStatusSeriesSchema.nullable()
+});
+
+const nullableDay = z.string().nullable();
+export const BorderStatusTableRowSchema = z.object({
+	iso3: z.string(),
+	name: z.string(),
+	m49Region: z.string().nullable(),
+	m49Subregion: z.string().nullable(),
+	wbRegion: z.string().nullable(),
+	incomeGroup: z.string().nullable(),
+	date: day,
+	level: LevelSchema.nullable(),
+	since: nullableDay,
+	days0: z.number().int(),
+	days1: z.number().int(),
+	days2: z.number().int(),
+	days3: z.number().int(),
+	days4: z.number().int(),
+	daysNoData: z.number().int(),
+	firstClosure: nullableDay,
+	longestClosureFrom: nullableDay,
+	longestClosureTo: nullableDay,
+	longestClosureDays: z.number().int(),
+	lastChange: nullableDay,
+	lastChangeFrom: LevelSchema.nullable(),
+	lastChangeTo: LevelSchema.nullable(),
+	remittancesYear: z.number().int().nullable(),
+	remittances: z.number().nullable(),
+	remittances2019: z.number().nullable(),
+	remittances2020: z.number().nullable(),
+	remittancesChange2019To2020: z.number().nullable()
+});
+
+// The schema and the domain type must stay the same shape, both ways.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+const sameRow: Same<z.infer<typeof BorderStatusTableRowSchema>, BorderStatusTableRow> = true;
+const sameColumns: Same<
+	keyof z.infer<typeof BorderStatusTableRowSchema>,
+	(typeof BORDER_STATUS_TABLE_COLUMNS)[number]
+> = true;
+void sameRow;
+void sameColumns;
+
+export const BorderStatusTableResponse = z.object({
+	meta: ExportMetaSchema,
+	rows: z.array(BorderStatusTableRowSchema)
+});
+
+export const LevelCountsSchema = z.object({
+	day,
+	counts: z
+		.tuple([z.number(), z.number(), z.number(), z.number(), z.number()])
+		.meta({ description: 'Countries at level 0, 1, 2, 3, 4.' }),
+	noData: z.number().int()
+});
+
+export const BorderStatusCountsResponse = z.object({
+	first: day,
+	last: day,
+	members: z
+		.number()
+		.int()
+		.meta({ description: 'How many countries are counted (with or without data).' }),
+	days: z.array(LevelCountsSchema)
+});
+
+const YearValueSchema = z.object({ year: z.number().int(), value: z.number() });
+
+export const RemittancesResponse = z.object({
+	year: z.number().int(),
+	measure: z.enum(MEASURES),
+	unit: z.string(),
+	countries: z.array(z.object({ iso3: z.string(), name: z.string(), value: z.number().nullable() }))
+});
+
+export const RemittanceHistoryResponse = z.object({
+	iso3: z.string(),
+	name: z.string(),
+	unit: z.object({ received: z.string(), paid: z.string(), share_gdp: z.string() }),
+	series: z.object({
+		received: z.array(YearValueSchema),
+		paid: z.array(YearValueSchema),
+		share_gdp: z.array(YearValueSchema)
+	})
+});
+
+export const RemittanceSeriesResponse = z.object({
+	measure: z.enum(MEASURES),
+	unit: z.string(),
+	countries: z.array(
+		z.object({ iso3: z.string(), name: z.string(), series: z.array(YearValueSchema) })
+	)
+});
+
+export const CorridorsResponse = z.object({
+	country: z.string(),
+	direction: z.enum(['in', 'out']),
+	year: z.number().int(),
+	unit: z.literal('US$'),
+	corridors: z.array(z.object({ from: z.string(), to: z.string(), value: z.number() }))
+});
+
+export const ChangeRecordSchema = z.object({
+	seq: z.number().int(),
+	at: z.string(),
+	layer: z.string(),
+	iso3: z.string(),
+	period: z.string().meta({ description: 'A day, a year, or an interval `from/to` (`from/..`).' }),
+	old: z.number().nullable(),
+	new: z.number().nullable(),
+	source: z.string().nullable(),
+	note: z.string().nullable(),
+	sourceUrl: z.string().nullable()
+});
+export const ChangesResponse = z.object({ changes: z.array(ChangeRecordSchema) });
+
+export const RestrictionsResponse = z.object({ restrictions: z.array(StoredRestrictionSchema) });
+export const RestrictionResponse = z.object({ restriction: StoredRestrictionSchema });
+export const RestrictionCreatedResponse = z.object({
+	seq: z.number().int().optional(),
+	changed: z.boolean(),
+	restriction: StoredRestrictionSchema.optional()
+});
+export const RestrictionRetractedResponse = z.object({
+	seq: z.number().int(),
+	retracted: StoredRestrictionSchema
+});
+
+export type CountriesBody = z.infer<typeof CountriesResponse>;
+export type HealthBody = z.infer<typeof HealthResponse>;
+export type BorderStatusBody = z.infer<typeof BorderStatusResponse>;
+export type BorderStatusHistoryBody = z.infer<typeof BorderStatusHistoryResponse>;
+export type BorderStatusSeriesBody = z.infer<typeof BorderStatusSeriesResponse>;
+export type BorderStatusTableBody = z.infer<typeof BorderStatusTableResponse>;
+export type BorderStatusCountsBody = z.infer<typeof BorderStatusCountsResponse>;
+export type RemittancesBody = z.infer<typeof RemittancesResponse>;
+export type RemittanceHistoryBody = z.infer<typeof RemittanceHistoryResponse>;
+export type RemittanceSeriesBody = z.infer<typeof RemittanceSeriesResponse>;
+export type CorridorsBody = z.infer<typeof CorridorsResponse>;
+export type ChangesBody = z.infer<typeof ChangesResponse>;
+export type RestrictionsBody = z.infer<typeof RestrictionsResponse>;
+export type ExportDocumentBody = z.infer<typeof ExportDocument>;
+
+/** CSV columns of each collection (the JSON rows' fields, in order). */
+export const CSV_COLUMNS = {
+	countries: ['iso3', 'name', 'm49Region', 'm49Subregion', 'wbRegion', 'incomeGroup'],
+	borderStatus: ['date', 'iso3', 'name', 'level', 'since'],
+	borderStatusTable: BORDER_STATUS_TABLE_COLUMNS,
+	borderStatusCounts: ['day', 'level0', 'level1', 'level2', 'level3', 'level4', 'noData'],
+	remittances: ['year', 'measure', 'unit', 'iso3', 'name', 'value'],
+	remittanceSeries: ['iso3', 'name', 'year', 'value'],
+	corridors: ['from', 'to', 'value'],
+	changes: ['seq', 'at', 'layer', 'iso3', 'period', 'old', 'new', 'source', 'note', 'sourceUrl'],
+	restrictions: [
+		'id',
+		'iso3',
+		'effectiveFrom',
+		'effectiveTo',
+		'level',
+		'note',
+		'sourceUrl',
+		'recordedAt'
+	]
+} as const;
