@@ -39,9 +39,11 @@ const series: BorderStatusSeries = {
 };
 const country = (iso3: string, name: string): Country => ({
 	iso3,
+	iso2: null,
 	name,
 	m49Region: 'Europe',
 	m49Subregion: 'Western Europe',
+	m49IntermediateRegion: null,
 	wbRegion: 'Europe & Central Asia',
 	incomeGroup: 'High income'
 });

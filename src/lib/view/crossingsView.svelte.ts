@@ -74,9 +74,14 @@ const clamp = (n: number, lo: number, hi: number) => Math.min(Math.max(n, lo), h
 export class CrossingsView {
 	// The data, kept current by live changes.
 	series = $state.raw<BorderStatusSeries | null>(null);
-	readonly countries: readonly Country[];
-	readonly countriesByIso3: ReadonlyMap<string, Country>;
-	readonly remittanceYears: Record<Measure, YearRange>;
+	// Set once by the constructor (the initial values keep derived fields' types simple).
+	readonly countries: readonly Country[] = [];
+	readonly countriesByIso3: ReadonlyMap<string, Country> = new Map();
+	readonly remittanceYears: Record<Measure, YearRange> = {
+		received: null,
+		paid: null,
+		share_gdp: null
+	};
 	/** Last change seq the data includes. */
 	seq = $state(0);
 

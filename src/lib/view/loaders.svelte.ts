@@ -3,7 +3,7 @@
  * choices need. Call from a component's setup (the effects belong to it).
  */
 import { untrack } from 'svelte';
-import { api } from '../api/client.ts';
+import { CrossingsApi } from '../api/client.ts';
 import { LiveConnection } from '../live/connection.svelte.ts';
 import type { ChangeItem } from '../domain/live.ts';
 import { LAYERS } from '../domain/viewState.ts';
@@ -24,6 +24,8 @@ export function keepViewCurrent(
 	view: CrossingsView,
 	options: { onitems?: (items: readonly ChangeItem[]) => void } = {}
 ): LiveConnection {
+	/** A client at the data version the view holds (URLs carry it: see versionedUrl). */
+	const api = (seq = untrack(() => view.seq)) => new CrossingsApi('', seq);
 	const live = new LiveConnection({
 		layers: [...LAYERS, 'gdp'],
 		seq: untrack(() => view.seq),
@@ -37,7 +39,7 @@ export function keepViewCurrent(
 			if (layers.includes('corridors')) versions.corridors++;
 			view.versions = versions;
 			// The series carries the seq it includes; other layers are refetched by their loaders.
-			const body = await api.borderStatusSeries({ seq: atLeast, fresh: true });
+			const body = await api(atLeast).borderStatusSeries();
 			view.replaceSeries(body.series);
 			return body.seq;
 		}
@@ -49,7 +51,7 @@ export function keepViewCurrent(
 
 	// The commit log's recent history; live arrivals are appended by the view.
 	loader('changes', async (signal) => {
-		const body = await api.changes({ latest: 100, kind: 'level' }, { signal });
+		const body = await api().changes({ latest: 100, kind: 'level' }, { signal });
 		view.addCommitHistory(body.changes);
 	});
 
@@ -57,8 +59,7 @@ export function keepViewCurrent(
 		if (view.layer !== 'remittances' || !view.years) return;
 		void view.versions.remittances;
 		const asked = { year: view.year, measure: view.measure };
-		const seq = untrack(() => view.seq);
-		const body = await api.remittances(asked, { signal, seq });
+		const body = await api().remittances(asked, { signal });
 		const values = new Map(
 			body.countries.filter((c) => c.value !== null).map((c) => [c.iso3, c.value!])
 		);
@@ -69,8 +70,7 @@ export function keepViewCurrent(
 	loader('remittance series', async (signal) => {
 		if (view.tab === 'map') return;
 		void view.versions.remittances;
-		const seq = untrack(() => view.seq);
-		const body = await api.remittanceSeries({ measure: 'received', from: 2015 }, { signal, seq });
+		const body = await api().remittanceSeries({ measure: 'received', from: 2015 }, { signal });
 		view.receivedSeries = new Map(body.countries.map((c) => [c.iso3, c.series]));
 	});
 
@@ -81,10 +81,9 @@ export function keepViewCurrent(
 			return;
 		}
 		void view.versions.corridors;
-		const seq = untrack(() => view.seq);
-		view.corridorData = await api.corridors(
+		view.corridorData = await api().corridors(
 			{ country, direction: view.direction, limit: 10 },
-			{ signal, seq }
+			{ signal }
 		);
 	});
 
