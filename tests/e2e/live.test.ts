@@ -65,6 +65,9 @@ describe('an open page follows live changes', () => {
 		expect(await page.evaluate(() => (window as unknown as { marker: number }).marker)).toBe(42);
 
 		const feed = page.locator('[data-testid="change-feed"]');
+		// The changes explorer lists level changes in the series first; editors' notes are commits.
+		const commits = feed.getByRole('button', { name: /^Commits/ });
+		if (await commits.count()) await commits.click();
 		const text = await feed.innerText();
 		expect(text).toContain('Russia');
 		expect(text).toContain('No measures');
