@@ -697,12 +697,17 @@ describe('FEEDS_CONFIG', () => {
 			probing = false;
 			await prober;
 
-			const summary = server
-				.output()
-				.split('\n')
-				.filter((line) => line.startsWith('{'))
-				.map((line) => JSON.parse(line) as { rowsChanged: number; seq: number })
-				.find((s) => s.rowsChanged > 0);
+			const changedRun = () =>
+				server
+					.output()
+					.split('\n')
+					.filter((line) => line.startsWith('{'))
+					.map((line) => JSON.parse(line) as { rowsChanged: number; seq: number })
+					.find((s) => s.rowsChanged > 0);
+			// The worker checkpoints the WAL after a large run before it reports: with the full C8
+			// file (200,000 values) the live event can come well before the summary line.
+			await until('the summary line of the run', () => changedRun() !== undefined, 30_000);
+			const summary = changedRun();
 			expect(summary!.rowsChanged).toBeGreaterThan(100_000);
 			// A commit that large reaches live clients as one reload.
 			expect(event).toMatchObject({ seq: summary!.seq, reload: ['border-status'] });
