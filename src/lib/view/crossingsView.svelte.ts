@@ -21,6 +21,8 @@ import {
 import type { Country } from '../domain/country.ts';
 import { formatDayLong } from '../domain/date.ts';
 import type { ChangeItem } from '../domain/live.ts';
+import type { FeedEntry } from '../changes/changeFilters.ts';
+import { DEFAULT_SORT, type TableSort } from '../table/tableColumns.ts';
 import { MEASURE_INFO, valueClass, type Corridor, type Measure, type YearValue } from '../domain/remittances.ts';
 import { borderStatusTable } from '../domain/borderStatusTable.ts';
 import { levelChanges } from '../domain/levelChanges.ts';
@@ -43,18 +45,6 @@ export interface ViewData {
 	series: BorderStatusSeries | null;
 	countries: Country[];
 	remittanceYears: Record<Measure, YearRange>;
-}
-
-/** A commit-log entry as the change list shows it. */
-export interface CommitEntry {
-	seq: number;
-	iso3: string;
-	period: string;
-	old: number | null;
-	new: number | null;
-	source: string | null;
-	note?: string | null;
-	sourceUrl?: string | null;
 }
 
 export interface RemittanceValues {
@@ -113,7 +103,7 @@ export class CrossingsView {
 	receivedSeries = $state.raw<ReadonlyMap<string, YearValue[]>>(new Map());
 	corridorData = $state.raw<CorridorData | null>(null);
 	/** The commit log, oldest first (history, then live arrivals). */
-	commits = $state.raw<CommitEntry[]>([]);
+	commits = $state.raw<FeedEntry[]>([]);
 	/** Bumped when live changes touch a layer, so loaders of that layer fetch again. */
 	versions = $state({ remittances: 0, corridors: 0, borderStatus: 0 });
 
@@ -313,10 +303,7 @@ export class CrossingsView {
 			: []
 	);
 	/** Table order, kept here so an export writes rows in the order they are shown. */
-	tableSort = $state<{ column: string; direction: 'asc' | 'desc' }>({
-		column: 'name',
-		direction: 'asc'
-	});
+	tableSort = $state<TableSort>(DEFAULT_SORT);
 
 	/** Level changes in the series itself, newest first: never empty on real data. */
 	levelChanges = $derived(
@@ -411,7 +398,7 @@ export class CrossingsView {
 	}
 
 	/** Prepends a page of history to the commit log, keeping what arrived live meanwhile. */
-	addCommitHistory(entries: readonly CommitEntry[]): void {
+	addCommitHistory(entries: readonly FeedEntry[]): void {
 		const known = new Set(this.commits.map((e) => e.seq));
 		this.commits = [...entries.filter((e) => !known.has(e.seq)), ...this.commits];
 	}
