@@ -38,9 +38,9 @@ function africa(): Set<string> {
 }
 
 const rowsShown = () =>
-	page.locator('[data-testid="table"] tbody tr').evaluateAll((trs) =>
-		trs.map((tr) => (tr as HTMLElement).dataset.iso3!)
-	);
+	page
+		.locator('[data-testid="table"] tbody tr')
+		.evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.iso3!));
 
 describe('the analyst workspace in Chromium', () => {
 	it('shows exactly the African countries with data in the table tab', async () => {
@@ -78,7 +78,9 @@ describe('the analyst workspace in Chromium', () => {
 		await sortBy.click();
 		const second = await shownDays();
 		expect(second).toEqual([...first].sort((a, b) => a - b));
-		const sorted = page.locator('[data-testid="table"] thead th[aria-sort]:not([aria-sort="none"])');
+		const sorted = page.locator(
+			'[data-testid="table"] thead th[aria-sort]:not([aria-sort="none"])'
+		);
 		expect(await sorted.count()).toBe(1);
 		expect(await sorted.getAttribute('aria-sort')).toBe('ascending');
 	});
@@ -98,11 +100,13 @@ describe('the analyst workspace in Chromium', () => {
 		expect(chips.join(' ')).toContain('Nigeria');
 		expect(chips.join(' ')).toContain('Kenya');
 		expect(
-			await page.locator('[data-testid="table"] tbody tr[aria-selected="true"]').evaluateAll((trs) =>
-				trs.map((tr) => (tr as HTMLElement).dataset.iso3)
-			)
+			await page
+				.locator('[data-testid="table"] tbody tr[aria-selected="true"]')
+				.evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.iso3))
 		).toEqual(expect.arrayContaining(['NGA', 'KEN']));
-		expect(new URL(page.url()).search).toBe('?time=2020-04-15&region=Africa&country=NGA~KEN&tab=table');
+		expect(new URL(page.url()).search).toBe(
+			'?time=2020-04-15&region=Africa&country=NGA~KEN&tab=table'
+		);
 	});
 
 	it('draws the chart tab for the filter and the selection', async () => {
@@ -141,12 +145,51 @@ describe('the analyst workspace in Chromium', () => {
 		const rows = parse(text, { columns: true, comment: '#' }) as Record<string, string>[];
 		expect(rows.map((r) => r.iso3)).toEqual(shown);
 		// The same rows as the API's table, field by field.
-		const api = (await (
+		const api = await (
 			await fetch(`${server.url}/api/border-status/table?date=2020-04-15&region=Africa&format=csv`)
-		).text());
+		).text();
 		const apiRows = parse(api, { columns: true }) as Record<string, string>[];
 		const byIso3 = new Map(apiRows.map((r) => [r.iso3, r]));
 		for (const row of rows) expect(row).toEqual(byIso3.get(row.iso3!));
+	});
+
+	it('downloads the same rows as JSON, and the map as a PNG with its title and legend', async () => {
+		const save = async (testid: string) => {
+			const [download] = await Promise.all([
+				page.waitForEvent('download'),
+				page.locator(`[data-testid="${testid}"]`).click()
+			]);
+			const file = join(tempDir(), download.suggestedFilename());
+			await download.saveAs(file);
+			return { name: download.suggestedFilename(), bytes: readFileSync(file) };
+		};
+		const csv = parse((await save('export-csv')).bytes, { columns: true, comment: '#' }) as Record<
+			string,
+			string
+		>[];
+		const json = await save('export-json');
+		expect(json.name).toBe('crossings-border-status-africa-2020-04-15.json');
+		const doc = JSON.parse(json.bytes.toString('utf8')) as {
+			meta: { source: string; dataVersion: number; filters: Record<string, string> };
+			rows: Record<string, unknown>[];
+		};
+		expect(doc.meta.filters).toMatchObject({ region: 'Africa', date: '2020-04-15' });
+		expect(doc.meta.source).toContain('Oxford COVID-19 Government Response Tracker');
+		expect(doc.rows.map((r) => r.iso3)).toEqual(csv.map((r) => r.iso3));
+		for (const [i, row] of doc.rows.entries()) {
+			for (const [key, value] of Object.entries(row)) {
+				expect(csv[i]![key], `${String(row.iso3)} ${key}`).toBe(
+					value === null ? '' : String(value)
+				);
+			}
+		}
+		const png = await save('export-png');
+		expect(png.name).toBe('crossings-border-status-africa-2020-04-15-map.png');
+		expect(png.bytes.subarray(1, 4).toString('latin1')).toBe('PNG');
+		const map = (await page.locator('[data-testid="map"] canvas').boundingBox())!;
+		// IHDR: the image is the map plus a title above and a legend and credits below.
+		expect(png.bytes.readUInt32BE(16)).toBeGreaterThanOrEqual(Math.floor(map.width));
+		expect(png.bytes.readUInt32BE(20)).toBeGreaterThan(map.height + 80);
 	});
 
 	it('refuses an unknown region in the API with the accepted names, and says so on the page', async () => {

@@ -30,7 +30,7 @@ const shareOfLevel = (name: string) => shareOfLevels(page, name);
 describe('the border-status map in Chromium', () => {
 	it('draws the latest day with a legend naming each level', async () => {
 		await page.goto(server.url);
-		await waitForTime('2023-01-08');
+		await waitForTime('2022-12-31');
 		const legend = page.locator('[data-testid="legend"]');
 		await expect(legend.isVisible()).resolves.toBe(true);
 		const text = await legend.innerText();
@@ -73,15 +73,18 @@ describe('the border-status map in Chromium', () => {
 		await page.locator('#timeline-range').focus();
 		await page.keyboard.press('ArrowLeft');
 		await waitForTime('2020-04-14');
+		// The series' last day: OxCGRT kept China to 8 January 2023, past everyone else, so it
+		// is not what "latest" (no time in the URL) means.
 		await page.keyboard.press('End');
 		await waitForTime('2023-01-08');
-		expect(new URL(page.url()).searchParams.has('time')).toBe(false);
+		expect(new URL(page.url()).searchParams.get('time')).toBe('2023-01-08');
 	});
 
 	it('opens a country panel with its level history', async () => {
 		await page.goto(`${server.url}/?time=2020-04-15`);
 		await waitForTime('2020-04-15');
-		await page.getByLabel('Country', { exact: true }).selectOption('ITA');
+		await page.getByRole('combobox', { name: 'Countries' }).fill('ital');
+		await page.keyboard.press('Enter');
 		const panel = page.locator('[data-testid="country-panel"]');
 		await panel.locator('svg path.step').waitFor();
 		expect(await panel.locator('h2').innerText()).toBe('Italy');

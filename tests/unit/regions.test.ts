@@ -125,7 +125,10 @@ describe('framing a region', () => {
 	});
 
 	it('frames Europe around the continent, not French Guiana', () => {
-		const [[west, south], [east, north]] = regionBounds(shapes, regionMembers(countries, 'Europe')!)!;
+		const [[west, south], [east, north]] = regionBounds(
+			shapes,
+			regionMembers(countries, 'Europe')!
+		)!;
 		expect(west).toBeGreaterThan(-32);
 		expect(south).toBeGreaterThan(30);
 		expect(east).toBeLessThanOrEqual(180);
@@ -139,7 +142,10 @@ describe('framing a region', () => {
 	});
 
 	it('frames Africa inside its coordinates', () => {
-		const [[west, south], [east, north]] = regionBounds(shapes, regionMembers(countries, 'Africa')!)!;
+		const [[west, south], [east, north]] = regionBounds(
+			shapes,
+			regionMembers(countries, 'Africa')!
+		)!;
 		expect([west, south, east, north].every(Number.isFinite)).toBe(true);
 		expect(west).toBeGreaterThan(-26);
 		expect(east).toBeLessThan(64);

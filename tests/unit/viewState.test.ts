@@ -44,4 +44,10 @@ describe('view state URL codec', () => {
 		expect(view.theme).toBe('auto');
 		expect(view.follow).toBeNull();
 	});
+
+	it('refuses a day that is not on the calendar (it used to crash the page)', () => {
+		expect(parse('time=2020-13-45').time).toBe('latest');
+		expect(parse('time=2021-02-29').time).toBe('latest');
+		expect(parse('time=2020-02-29').time).toBe('2020-02-29');
+	});
 });

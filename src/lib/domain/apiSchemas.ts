@@ -102,7 +102,8 @@ export const BorderStatusQuery = z.object({
 		.union([isoDayParam, z.literal('latest')])
 		.optional()
 		.meta({
-			description: 'The day (YYYY-MM-DD) or `latest` (the default).',
+			description:
+				'The day (YYYY-MM-DD) or `latest` (the default): the last day on which at least 90% as many countries have data as on the best-covered day.',
 			example: '2020-04-15'
 		}),
 	region: regionParam,
@@ -128,7 +129,8 @@ export const BorderStatusTableQuery = z.object({
 		.union([isoDayParam, z.literal('latest')])
 		.optional()
 		.meta({
-			description: 'The day the table is as of (YYYY-MM-DD) or `latest` (the default).',
+			description:
+				'The day the table is as of (YYYY-MM-DD) or `latest` (the default: the last day nearly every country has data for, as on /api/border-status).',
 			example: '2020-04-15'
 		}),
 	region: regionParam,

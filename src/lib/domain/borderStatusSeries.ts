@@ -72,11 +72,34 @@ export function changesPerDay(series: BorderStatusSeries): number[] {
 	return counts;
 }
 
+/**
+ * "Latest" as a reader means it: the last day on which nearly every tracked country
+ * (`share` of the best-covered day's count) has data. The series may run further for a few
+ * countries (OxCGRT kept China to 8 January 2023; an editor's restriction holds on to
+ * today), but a map of that day would be nearly all "no data".
+ */
+export function latestCoveredIndex(series: BorderStatusSeries, share = 0.9): number {
+	const n = dayCount(series);
+	const diff = new Int32Array(n + 1);
+	for (const runs of Object.values(series.runs)) {
+		for (const [from, to] of runs) {
+			diff[Math.max(from, 0)]! += 1;
+			diff[Math.min(to, n - 1) + 1]! -= 1;
+		}
+	}
+	const covered = new Int32Array(n);
+	let running = 0;
+	for (let i = 0; i < n; i++) covered[i] = running += diff[i]!;
+	const best = covered.reduce((a, b) => Math.max(a, b), 0);
+	for (let i = n - 1; i >= 0; i--) if (covered[i]! >= best * share) return i;
+	return n - 1;
+}
+
 /** Resolves a URL `time` value to a day index ("latest", out-of-range days clamp). */
 export function resolveTime(series: BorderStatusSeries, time: string): number {
 	if (/^\d{4}-\d{2}-\d{2}$/.test(time)) return indexOfDay(series, time);
 	if (/^\d{4}$/.test(time)) return indexOfDay(series, `${time}-12-31`);
-	return dayCount(series) - 1;
+	return latestCoveredIndex(series);
 }
 
 /**

@@ -2,6 +2,8 @@
  * The one view state shared by `/`, `/embed`, `/present` and follow sessions, and its URL
  * codec. Only values that differ from the defaults are written, so shared links stay short.
  */
+import { isIsoDay } from './date.ts';
+
 export const LAYERS = ['border-status', 'remittances', 'corridors'] as const;
 export type LayerId = (typeof LAYERS)[number];
 export const TABS = ['map', 'table', 'chart'] as const;
@@ -59,7 +61,8 @@ export function parseViewState(params: URLSearchParams): ViewState {
 		.filter((c, i, all) => ISO3.test(c) && all.indexOf(c) === i);
 	return {
 		layer: oneOf(LAYERS, params.get('layer')) ?? DEFAULT_VIEW.layer,
-		time: time && TIME.test(time) ? time : DEFAULT_VIEW.time,
+		time:
+			time && TIME.test(time) && (time.length !== 10 || isIsoDay(time)) ? time : DEFAULT_VIEW.time,
 		region: region ? region.slice(0, 100) : null,
 		country,
 		tab: oneOf(TABS, params.get('tab')) ?? DEFAULT_VIEW.tab,

@@ -12,8 +12,12 @@ export interface MapImageParts {
 const INK = '#1d1d1f';
 const MUTED = '#5a5a66';
 
-export function composeMapImage(map: HTMLCanvasElement, parts: MapImageParts): HTMLCanvasElement {
-	const scale = map.width / map.clientWidth || window.devicePixelRatio || 1;
+/** `scale`: device pixels per CSS pixel of the map's canvas, so text is sized like the page's. */
+export function composeMapImage(
+	map: HTMLCanvasElement,
+	parts: MapImageParts,
+	scale = 1
+): HTMLCanvasElement {
 	const width = map.width;
 	const pad = 16 * scale;
 	const line = (px: number) => `${px * scale}px system-ui, -apple-system, 'Segoe UI', sans-serif`;

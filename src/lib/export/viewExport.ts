@@ -64,7 +64,11 @@ export function viewExport(view: CrossingsView, retrievedAt = new Date()): ViewE
 			...Object.fromEntries(selected.map((iso3) => [iso3, levelsOf.get(iso3)?.get(d.day) ?? null]))
 		}));
 		return {
-			name: named('border-status-over-time', `${view.series.first}-to-${view.series.last}`, selected),
+			name: named(
+				'border-status-over-time',
+				`${view.series.first}-to-${view.series.last}`,
+				selected
+			),
 			meta: meta(
 				'Countries by level of international travel controls, per day',
 				combinedSource('border-status')

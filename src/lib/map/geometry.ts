@@ -78,10 +78,20 @@ export function regionBounds(
 		type: 'GeometryCollection',
 		geometries: parts
 	});
-	if (west <= east) return [[west, south], [east, north]];
+	if (west <= east)
+		return [
+			[west, south],
+			[east, north]
+		];
 	const centroids = parts.map((p) => geoCentroid(p)[0]);
 	const eastSide = centroids.filter((lng) => lng >= west).length;
 	return eastSide >= parts.length - eastSide
-		? [[west, south], [180, north]]
-		: [[-180, south], [east, north]];
+		? [
+				[west, south],
+				[180, north]
+			]
+		: [
+				[-180, south],
+				[east, north]
+			];
 }

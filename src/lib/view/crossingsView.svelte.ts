@@ -6,13 +6,21 @@
  * render it; the URL is one more way to read and write it. It runs without a browser, so
  * unit tests drive it directly.
  */
-import { LEVELS, NO_DATA_LABEL, type BorderStatusSeries, type Level } from '../domain/borderStatus.ts';
+/* eslint-disable svelte/prefer-svelte-reactivity -- the collections here are values, built
+   whole inside $derived or assigned whole to $state.raw, never changed in place. */
+import {
+	LEVELS,
+	NO_DATA_LABEL,
+	type BorderStatusSeries,
+	type Level
+} from '../domain/borderStatus.ts';
 import {
 	applyBorderStatusChange,
 	changesPerDay,
 	dayAt,
 	dayCount,
 	indexOfDay,
+	latestCoveredIndex,
 	levelOn,
 	levelRuns,
 	levelsOn,
@@ -23,7 +31,14 @@ import { formatDayLong } from '../domain/date.ts';
 import type { ChangeItem } from '../domain/live.ts';
 import type { FeedEntry } from '../changes/changeFilters.ts';
 import { DEFAULT_SORT, type TableSort } from '../table/tableColumns.ts';
-import { MEASURE_INFO, valueClass, type Corridor, type Measure, type YearValue } from '../domain/remittances.ts';
+import {
+	formatValue,
+	MEASURE_INFO,
+	valueClass,
+	type Corridor,
+	type Measure,
+	type YearValue
+} from '../domain/remittances.ts';
 import { borderStatusTable } from '../domain/borderStatusTable.ts';
 import { levelChanges } from '../domain/levelChanges.ts';
 import { levelCountsByDay } from '../domain/levelCounts.ts';
@@ -37,7 +52,8 @@ import {
 	type ViewState
 } from '../domain/viewState.ts';
 
-export type YearRange = { first: number; last: number } | null;
+/** Years a measure covers; `latest` is the year "latest" means (nearly every country in). */
+export type YearRange = { first: number; last: number; latest: number } | null;
 
 /** What the server renders the page with. */
 export interface ViewData {
@@ -133,7 +149,7 @@ export class CrossingsView {
 		this.year = !range
 			? 0
 			: view.time === 'latest' || !asked
-				? range.last
+				? range.latest
 				: clamp(asked, range.first, range.last);
 	}
 
@@ -142,12 +158,14 @@ export class CrossingsView {
 	days = $derived(this.series ? dayCount(this.series) : 0);
 	day = $derived(this.series ? dayAt(this.series, this.dayIndex) : '');
 	years = $derived(this.remittanceYears[this.measure]);
-	atLatestDay = $derived(this.days > 0 && this.dayIndex === this.days - 1);
+	/** The day "latest" means (see latestCoveredIndex): the default, written as no `time`. */
+	latestIndex = $derived(this.series ? latestCoveredIndex(this.series) : 0);
+	atLatestDay = $derived(this.days > 0 && this.dayIndex === this.latestIndex);
 
 	/** The URL's `time`: a day, a year on the remittances layer, or `latest`. */
 	time = $derived.by(() => {
 		if (this.layer === 'remittances') {
-			return this.years && this.year === this.years.last ? 'latest' : String(this.year);
+			return this.years && this.year === this.years.latest ? 'latest' : String(this.year);
 		}
 		return this.atLatestDay || !this.series ? 'latest' : this.day;
 	});
@@ -159,9 +177,10 @@ export class CrossingsView {
 	}
 
 	setMeasure(measure: Measure): void {
+		const atLatest = this.time === 'latest';
 		this.measure = measure;
 		const range = this.remittanceYears[measure];
-		if (range) this.year = clamp(this.year, range.first, range.last);
+		if (range) this.year = atLatest ? range.latest : clamp(this.year, range.first, range.last);
 	}
 
 	// ---- region and selection
@@ -261,6 +280,28 @@ export class CrossingsView {
 		)
 	);
 
+	/** One sentence about the money on the map, for the overview and screen readers. */
+	remittanceSummary = $derived.by(() => {
+		const shown = this.remittanceValues;
+		if (!shown) return '';
+		const where = this.regionName ? ` in ${this.regionName}` : '';
+		const values = [...shown.values]
+			.filter(([iso3]) => this.isMember(iso3))
+			.map(([iso3, value]) => ({ name: this.countriesByIso3.get(iso3)?.name ?? iso3, value }))
+			.sort((a, b) => b.value - a.value);
+		const top = values[0];
+		if (!top)
+			return `No country${where} has ${MEASURE_INFO[shown.measure].short} figures for ${shown.year}.`;
+		const format = (v: number) => formatValue(shown.measure, v);
+		if (shown.measure === 'share_gdp') {
+			const median = values[Math.floor(values.length / 2)]!.value;
+			return `In ${shown.year}, remittances received were worth ${format(top.value)} of GDP in ${top.name}, the most of ${values.length} countries${where}; the median was ${format(median)}.`;
+		}
+		const total = values.reduce((sum, v) => sum + v.value, 0);
+		const verb = shown.measure === 'received' ? 'received' : 'paid out';
+		return `In ${shown.year}, ${values.length} countries${where} ${verb} ${format(total)} in personal remittances; the most, ${top.name}: ${format(top.value)}.`;
+	});
+
 	// ---- corridors
 
 	/** The focus country's partners, each with its level on the day shown. */
@@ -314,7 +355,10 @@ export class CrossingsView {
 
 	/** Countries per level per day within the filter: the stacked area chart. */
 	countsByDay = $derived(
-		this.series ? levelCountsByDay(this.series, this.members ?? undefined) : []
+		// Members the series tracks, as the map's counts: not places no source covers at all.
+		this.series
+			? levelCountsByDay(this.series, this.members ? new Set(this.tracked) : undefined)
+			: []
 	);
 	/** The selected countries' level runs as days, for the step-line chart. */
 	histories = $derived(
@@ -393,8 +437,8 @@ export class CrossingsView {
 		const atLatest = this.atLatestDay;
 		this.series = series;
 		if (!series) return;
-		const last = dayCount(series) - 1;
-		if (atLatest || this.dayIndex > last) this.dayIndex = last;
+		if (atLatest) this.dayIndex = latestCoveredIndex(series);
+		else this.dayIndex = Math.min(this.dayIndex, dayCount(series) - 1);
 	}
 
 	/** Prepends a page of history to the commit log, keeping what arrived live meanwhile. */

@@ -2,6 +2,8 @@
  * Keeps a view's data current: the live connection, and one loader per dataset the current
  * choices need. Call from a component's setup (the effects belong to it).
  */
+/* eslint-disable svelte/prefer-svelte-reactivity -- the collections here are values, built
+   whole inside $derived or assigned whole to $state.raw, never changed in place. */
 import { untrack } from 'svelte';
 import { CrossingsApi } from '../api/client.ts';
 import { LiveConnection } from '../live/connection.svelte.ts';

@@ -1,20 +1,33 @@
 import type { Corridor, Measure, RemittanceEntry, YearValue } from '../../domain/remittances.ts';
-import type { Db } from './open.ts';
+import { prepared, type Db } from './open.ts';
 
-/** Years with data for a measure (share of GDP: years with both remittances and GDP). */
-export function remittanceYears(db: Db, measure: Measure): { first: number; last: number } | null {
-	const row = (
+/**
+ * The years a measure covers (share of GDP: years with both remittances and GDP), and the
+ * one "latest" means: the last year for which at least
+ * 90% as many countries have a value as in the best-covered year (2024's received figures are
+ * only half in, so the default is 2023).
+ */
+export function remittanceYears(
+	db: Db,
+	measure: Measure
+): { first: number; last: number; latest: number } | null {
+	const counts = (
 		measure === 'share_gdp'
-			? db.prepare(
-					`SELECT min(r.year) AS first, max(r.year) AS last FROM remittance r
-					JOIN gdp g ON g.iso3 = r.iso3 AND g.year = r.year WHERE r.measure = 'received'`
-				)
-			: db.prepare('SELECT min(year) AS first, max(year) AS last FROM remittance WHERE measure = ?')
-	).get(...(measure === 'share_gdp' ? [] : [measure])) as {
-		first: number | null;
-		last: number | null;
-	};
-	return row.first !== null && row.last !== null ? { first: row.first, last: row.last } : null;
+			? prepared(
+					db,
+					`SELECT r.year, count(*) AS n FROM remittance r
+					JOIN gdp g ON g.iso3 = r.iso3 AND g.year = r.year
+					WHERE r.measure = 'received' GROUP BY r.year ORDER BY r.year`
+				).all()
+			: prepared(
+					db,
+					'SELECT year, count(*) AS n FROM remittance WHERE measure = ? GROUP BY year ORDER BY year'
+				).all(measure)
+	) as { year: number; n: number }[];
+	if (counts.length === 0) return null;
+	const best = Math.max(...counts.map((c) => c.n));
+	const latest = counts.findLast((c) => c.n >= best * 0.9)!.year;
+	return { first: counts[0]!.year, last: counts.at(-1)!.year, latest };
 }
 
 /** Every country with its value for a year; null where the World Bank has none. */

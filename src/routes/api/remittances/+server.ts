@@ -13,7 +13,7 @@ export function GET({ url }) {
 		const sel = selection(db, query);
 		const years = remittanceYears(db, query.measure);
 		if (!years) throw new BadRequest(`no ${query.measure} data has been ingested yet`);
-		const year = query.year ?? years.last;
+		const year = query.year ?? years.latest;
 		if (year < years.first || year > years.last) {
 			throw new BadRequest(`year: ${query.measure} data covers ${years.first}–${years.last}`);
 		}

@@ -5,6 +5,7 @@ import {
 	type BorderStatusTableBody
 } from '$lib/domain/apiSchemas';
 import { borderStatusTable } from '$lib/domain/borderStatusTable';
+import { dayAt, latestCoveredIndex } from '$lib/domain/borderStatusSeries';
 import { exportMeta } from '$lib/domain/csv';
 import { daysBetween } from '$lib/domain/date';
 import { combinedSource } from '$lib/domain/sources';
@@ -30,7 +31,11 @@ export function GET({ url }) {
 			received: remittanceSeriesAll(db, 'received')
 		}))();
 		if (!series) throw new BadRequest('no border-status data has been ingested yet');
-		const date = query.date && query.date !== 'latest' ? query.date : series.last;
+		// "latest": the last day nearly every country has data for (see latestCoveredIndex).
+		const date =
+			query.date && query.date !== 'latest'
+				? query.date
+				: dayAt(series, latestCoveredIndex(series));
 		if (date < series.first || date > series.last) {
 			throw new BadRequest(`date: border-status data covers ${series.first} to ${series.last}`);
 		}
