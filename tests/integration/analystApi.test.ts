@@ -369,7 +369,10 @@ describe('the table', () => {
 			expect(body.meta.source).toMatch(/World Development Indicators/);
 		}
 		const latest = await getJson('/api/border-status/table');
-		expect(latest.rows[0].date).toBe(series.last);
+		// "latest": the last day nearly every country has data for, not the series' last day
+		// (China's data ran to 2023-01-08; an editor's restriction may hold on to today).
+		expect(series.last >= '2023-01-08').toBe(true);
+		expect(latest.rows[0].date).toBe('2022-12-31');
 		expect((await getJson('/api/border-status/table?date=2019-01-01', 400)).error).toMatch(
 			/covers/
 		);

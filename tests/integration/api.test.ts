@@ -52,16 +52,22 @@ describe('the API on a server seeded from the bundled snapshot', () => {
 		expect(countries.length).toBe(251);
 		expect(countries.find((c: { iso3: string }) => c.iso3 === 'NAM')).toEqual({
 			iso3: 'NAM',
+			iso2: 'NA',
 			name: 'Namibia',
 			m49Region: 'Africa',
 			m49Subregion: 'Sub-Saharan Africa',
+			m49IntermediateRegion: 'Southern Africa',
 			wbRegion: 'Sub-Saharan Africa',
 			incomeGroup: 'Lower middle income'
 		});
 		expect(countries.map((c: { iso3: string }) => c.iso3)).toContain('XKX');
 		const csv = await (await get('/api/countries?format=csv')).text();
-		expect(csv.split('\r\n')[0]).toBe('iso3,name,m49Region,m49Subregion,wbRegion,incomeGroup');
-		expect(csv).toContain('KOR,South Korea,Asia,Eastern Asia,East Asia & Pacific,High income');
+		expect(csv.split('\r\n')[0]).toBe(
+			'iso3,iso2,name,m49Region,m49Subregion,m49IntermediateRegion,wbRegion,incomeGroup'
+		);
+		expect(csv).toContain('KOR,KR,South Korea,Asia,Eastern Asia,,East Asia & Pacific,High income');
+		// Namibia's ISO alpha-2 code is "NA": a code, not a missing value.
+		expect(csv).toContain('NAM,NA,Namibia,Africa,Sub-Saharan Africa,Southern Africa,');
 	});
 
 	it('equals the feed for every country on every date', async () => {
@@ -97,9 +103,13 @@ describe('the API on a server seeded from the bundled snapshot', () => {
 		}
 	});
 
-	it('says since when a level holds, and defaults to the latest date', async () => {
+	it('says since when a level holds, and defaults to the last day nearly all have data', async () => {
+		// China's data run to 2023-01-08, everyone else's to 2022-12-31: "latest" is the latter.
 		const latest = await getJson('/api/border-status');
-		expect(latest.date).toBe('2023-01-08');
+		expect(latest.date).toBe('2022-12-31');
+		expect(latest.countries.filter((c: { level: unknown }) => c.level !== null)).toHaveLength(185);
+		const china = await getJson('/api/border-status?date=2023-01-08');
+		expect(china.countries.filter((c: { level: unknown }) => c.level !== null)).toHaveLength(1);
 		const italy = (await getJson('/api/border-status?date=2020-04-15')).countries.find(
 			(c: { iso3: string }) => c.iso3 === 'ITA'
 		);

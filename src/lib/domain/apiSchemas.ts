@@ -103,7 +103,7 @@ export const BorderStatusQuery = z.object({
 		.optional()
 		.meta({
 			description:
-				'The day (YYYY-MM-DD) or `latest` (the default): the last day on which at least 90% as many countries have data as on the best-covered day.',
+				'The day (YYYY-MM-DD) or `latest` (the default): the last day on which at least four in five as many countries have data as on the best-covered day (2022-12-31 on the bundled data).',
 			example: '2020-04-15'
 		}),
 	region: regionParam,
@@ -130,7 +130,7 @@ export const BorderStatusTableQuery = z.object({
 		.optional()
 		.meta({
 			description:
-				'The day the table is as of (YYYY-MM-DD) or `latest` (the default: the last day nearly every country has data for, as on /api/border-status).',
+				'The day the table is as of (YYYY-MM-DD) or `latest` (the default: as on /api/border-status).',
 			example: '2020-04-15'
 		}),
 	region: regionParam,
@@ -160,7 +160,11 @@ const measureParam = z.enum(MEASURES).default('received').meta({
 export const RemittancesQuery = z.object({
 	year: yearParam
 		.optional()
-		.meta({ description: 'The year; default the latest with data.', example: '2019' }),
+		.meta({
+			description:
+				'The year; default the last year at least four in five as many countries reported as in the best-covered year (2023 for received on the bundled data).',
+			example: '2019'
+		}),
 	measure: measureParam,
 	region: regionParam,
 	country: countryParam,
@@ -297,9 +301,14 @@ const day = z.string().meta({ example: '2020-04-15' });
 
 export const CountrySchema = z.object({
 	iso3: z.string(),
+	iso2: z.string().nullable(),
 	name: z.string(),
 	m49Region: z.string().nullable(),
 	m49Subregion: z.string().nullable(),
+	m49IntermediateRegion: z
+		.string()
+		.nullable()
+		.meta({ description: 'UN M49 intermediate region, e.g. Western Africa.' }),
 	wbRegion: z.string().nullable(),
 	incomeGroup: z.string().nullable()
 });
@@ -518,7 +527,16 @@ export type ExportDocumentBody = z.infer<typeof ExportDocument>;
 
 /** CSV columns of each collection (the JSON rows' fields, in order). */
 export const CSV_COLUMNS = {
-	countries: ['iso3', 'name', 'm49Region', 'm49Subregion', 'wbRegion', 'incomeGroup'],
+	countries: [
+		'iso3',
+		'iso2',
+		'name',
+		'm49Region',
+		'm49Subregion',
+		'm49IntermediateRegion',
+		'wbRegion',
+		'incomeGroup'
+	],
 	borderStatus: ['date', 'iso3', 'name', 'level', 'since'],
 	borderStatusTable: BORDER_STATUS_TABLE_COLUMNS,
 	borderStatusCounts: ['day', 'level0', 'level1', 'level2', 'level3', 'level4', 'noData'],

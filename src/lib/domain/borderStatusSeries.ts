@@ -73,12 +73,19 @@ export function changesPerDay(series: BorderStatusSeries): number[] {
 }
 
 /**
+ * What "latest" needs: at least this share of the countries covered in the best-covered
+ * period. Four in five: 2019's paid remittances (157 of 176 economies) count as in, 2024's
+ * received (106 of 201) and China's last eight days of 2023 (1 of 185) do not.
+ */
+export const LATEST_COVERAGE = 0.8;
+
+/**
  * "Latest" as a reader means it: the last day on which nearly every tracked country
  * (`share` of the best-covered day's count) has data. The series may run further for a few
  * countries (OxCGRT kept China to 8 January 2023; an editor's restriction holds on to
  * today), but a map of that day would be nearly all "no data".
  */
-export function latestCoveredIndex(series: BorderStatusSeries, share = 0.9): number {
+export function latestCoveredIndex(series: BorderStatusSeries, share = LATEST_COVERAGE): number {
 	const n = dayCount(series);
 	const diff = new Int32Array(n + 1);
 	for (const runs of Object.values(series.runs)) {

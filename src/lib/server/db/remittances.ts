@@ -1,10 +1,12 @@
 import type { Corridor, Measure, RemittanceEntry, YearValue } from '../../domain/remittances.ts';
+import { LATEST_COVERAGE } from '../../domain/borderStatusSeries.ts';
 import { prepared, type Db } from './open.ts';
 
 /**
  * The years a measure covers (share of GDP: years with both remittances and GDP), and the
  * one "latest" means: the last year for which at least
- * 90% as many countries have a value as in the best-covered year (2024's received figures are
+ * four in five as many countries have a value as in the best-covered year (see
+ * LATEST_COVERAGE; 2024's received figures are
  * only half in, so the default is 2023).
  */
 export function remittanceYears(
@@ -26,7 +28,7 @@ export function remittanceYears(
 	) as { year: number; n: number }[];
 	if (counts.length === 0) return null;
 	const best = Math.max(...counts.map((c) => c.n));
-	const latest = counts.findLast((c) => c.n >= best * 0.9)!.year;
+	const latest = counts.findLast((c) => c.n >= best * LATEST_COVERAGE)!.year;
 	return { first: counts[0]!.year, last: counts.at(-1)!.year, latest };
 }
 
