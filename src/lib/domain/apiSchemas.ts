@@ -158,13 +158,11 @@ const measureParam = z.enum(MEASURES).default('received').meta({
 });
 
 export const RemittancesQuery = z.object({
-	year: yearParam
-		.optional()
-		.meta({
-			description:
-				'The year; default the last year at least four in five as many countries reported as in the best-covered year (2023 for received on the bundled data).',
-			example: '2019'
-		}),
+	year: yearParam.optional().meta({
+		description:
+			'The year; default the last year at least four in five as many countries reported as in the best-covered year (2023 for received on the bundled data).',
+		example: '2019'
+	}),
 	measure: measureParam,
 	region: regionParam,
 	country: countryParam,
