@@ -12,7 +12,11 @@ let problems: string[] = [];
 beforeAll(async () => {
 	[server, browser] = await Promise.all([startServer(), launchChromium()]);
 	({ page, problems } = await watchedPage(browser));
-	page.on('requestfailed', (r) => problems.push(`requestfailed: ${r.url()}`));
+	page.on('requestfailed', (r) => {
+		// A request still in flight when the test navigates away is aborted by the test itself.
+		if (r.failure()?.errorText === 'net::ERR_ABORTED') return;
+		problems.push(`requestfailed: ${r.url()} ${r.failure()?.errorText ?? ''}`);
+	});
 });
 afterAll(async () => {
 	await browser?.close();
