@@ -379,8 +379,8 @@ describe('headers', () => {
 		const favicon = await get('/favicon.svg');
 		expect(favicon.status).toBe(200);
 		expect(favicon.headers.get('x-content-type-options')).toBe('nosniff');
-		expect(favicon.headers.get('x-frame-options')).toBe('DENY');
-		expect(favicon.headers.get('content-security-policy')).toBe("frame-ancestors 'none'");
+		expect(favicon.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+		expect(favicon.headers.get('content-security-policy')).toBe("frame-ancestors 'self'");
 		const immutable = readdirSync(join(ROOT, 'build/client/_app/immutable/entry')).find((f) =>
 			f.endsWith('.js')
 		)!;

@@ -148,3 +148,51 @@ export function applyBorderStatusChange(
 	else delete next.runs[change.iso3];
 	return next;
 }
+
+/**
+ * The series as it stood before some later changes: each change's days are set back to its
+ * `old` value, newest change first. A pinned embed shows the data as of its publication this
+ * way. Each country touched is expanded to days once, so thousands of changes stay cheap.
+ */
+export function revertBorderStatusChanges(
+	series: BorderStatusSeries,
+	newestFirst: readonly { iso3: string; period: string; old: number | null }[],
+	today = todayUtc()
+): BorderStatusSeries {
+	const n = dayCount(series);
+	const days = new Map<string, (Level | null)[]>();
+	for (const change of newestFirst) {
+		const [from, rawTo] = change.period.split('/') as [string, string | undefined];
+		const to =
+			rawTo === undefined
+				? from
+				: rawTo === '..'
+					? today > series.last
+						? today
+						: series.last
+					: rawTo;
+		const a = Math.max(daysBetween(series.first, from), 0);
+		const b = Math.min(daysBetween(series.first, to), n - 1);
+		if (!(a <= b)) continue;
+		let country = days.get(change.iso3);
+		if (!country) {
+			country = new Array<Level | null>(n).fill(null);
+			for (const [x, y, level] of series.runs[change.iso3] ?? []) country.fill(level, x, y + 1);
+			days.set(change.iso3, country);
+		}
+		country.fill(isLevel(change.old) ? change.old : null, a, b + 1);
+	}
+	const runs = { ...series.runs };
+	for (const [iso3, country] of days) {
+		const compressed: [number, number, Level][] = [];
+		country.forEach((level, i) => {
+			if (level === null) return;
+			const last = compressed.at(-1);
+			if (last && last[2] === level && last[1] === i - 1) last[1] = i;
+			else compressed.push([i, i, level]);
+		});
+		if (compressed.length > 0) runs[iso3] = compressed;
+		else delete runs[iso3];
+	}
+	return { ...series, runs };
+}

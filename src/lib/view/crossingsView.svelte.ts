@@ -61,6 +61,8 @@ export interface ViewData {
 	series: BorderStatusSeries | null;
 	countries: Country[];
 	remittanceYears: Record<Measure, YearRange>;
+	/** The remittance values of the view's year, when the server sends them with the page. */
+	remittances?: { year: number; measure: Measure; values: [string, number][] } | null;
 }
 
 export interface RemittanceValues {
@@ -130,6 +132,10 @@ export class CrossingsView {
 		this.countriesByIso3 = new Map(data.countries.map((c) => [c.iso3, c]));
 		this.remittanceYears = data.remittanceYears;
 		this.applyViewState(parseViewState(params));
+		const sent = data.remittances;
+		if (sent && sent.year === this.year && sent.measure === this.measure) {
+			this.remittanceValues = { ...sent, values: new Map(sent.values) };
+		}
 	}
 
 	/** Sets every choice from a view state (a URL, or a presenter's session). */

@@ -24,7 +24,11 @@ function loader(name: string, load: (signal: AbortSignal) => Promise<void> | voi
 
 export function keepViewCurrent(
 	view: CrossingsView,
-	options: { onitems?: (items: readonly ChangeItem[]) => void } = {}
+	options: {
+		onitems?: (items: readonly ChangeItem[]) => void;
+		/** False for a pinned embed: no socket, so new data never reaches it. */
+		live?: boolean;
+	} = {}
 ): LiveConnection {
 	/** A client at the data version the view holds (URLs carry it: see versionedUrl). */
 	const api = (seq = untrack(() => view.seq)) => new CrossingsApi('', seq);
@@ -49,7 +53,7 @@ export function keepViewCurrent(
 	$effect(() => {
 		view.seq = live.seq;
 	});
-	$effect(() => live.connect());
+	if (options.live !== false) $effect(() => live.connect());
 
 	// The commit log's recent history; live arrivals are appended by the view.
 	loader('changes', async (signal) => {
@@ -61,6 +65,11 @@ export function keepViewCurrent(
 		if (view.layer !== 'remittances' || !view.years) return;
 		void view.versions.remittances;
 		const asked = { year: view.year, measure: view.measure };
+		const held = untrack(() => view.remittanceValues);
+		// A pinned view keeps the values it was served with.
+		if (options.live === false && held?.year === asked.year && held.measure === asked.measure) {
+			return;
+		}
 		const body = await api().remittances(asked, { signal });
 		const values = new Map(
 			body.countries.filter((c) => c.value !== null).map((c) => [c.iso3, c.value!])

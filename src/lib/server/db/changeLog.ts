@@ -109,3 +109,15 @@ export function filteredLatestChanges(db: Db, count: number, filter: ChangeFilte
 		.all({ ...params, count }) as ChangeRecord[];
 	return rows.reverse();
 }
+
+/** A layer's changes committed after `seq`, newest first: what a view pinned at `seq` undoes. */
+export function changesSince(
+	db: Db,
+	layer: string,
+	seq: number
+): { iso3: string; period: string; old: number | null }[] {
+	return prepared(
+		db,
+		'SELECT iso3, period, old FROM change_log WHERE layer = ? AND seq > ? ORDER BY seq DESC'
+	).all(layer, seq) as { iso3: string; period: string; old: number | null }[];
+}

@@ -1,12 +1,15 @@
-/** The embed view may be framed by any site; every other response by none. */
+/**
+ * `/embed` (and its images and script) may be framed by any site; every other page only by
+ * our own (the embed builder previews in iframes of /embed, which is framed by us anyway).
+ */
 export function frameHeaders(pathname: string, csp: string | null): Record<string, string> {
-	const embeddable = pathname === '/embed' || pathname.startsWith('/embed/');
+	const embeddable = /^\/embed(\/|\.|$)/.test(pathname);
 	// frame-ancestors only works as a header, never from a <meta> tag.
-	const ancestors = embeddable ? 'frame-ancestors *' : "frame-ancestors 'none'";
+	const ancestors = embeddable ? 'frame-ancestors *' : "frame-ancestors 'self'";
 	const headers: Record<string, string> = {
 		'content-security-policy': csp ? `${csp}; ${ancestors}` : ancestors
 	};
-	if (!embeddable) headers['x-frame-options'] = 'DENY';
+	if (!embeddable) headers['x-frame-options'] = 'SAMEORIGIN';
 	return headers;
 }
 
