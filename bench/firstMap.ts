@@ -45,8 +45,7 @@ function countriesGeoJson(): string {
 	const geo = join(ROOT, 'static/geo/countries-50m.geojson');
 	if (existsSync(geo)) return readFileSync(geo, 'utf8');
 	const topo = JSON.parse(readFileSync(join(ROOT, 'static/geo/countries-50m.json'), 'utf8')) as
-		| Topology<{ countries: GeometryCollection }>
-		| { type: 'FeatureCollection' };
+		Topology<{ countries: GeometryCollection }> | { type: 'FeatureCollection' };
 	if (topo.type === 'FeatureCollection') return JSON.stringify(topo);
 	return JSON.stringify(feature(topo, topo.objects.countries));
 }
@@ -91,10 +90,7 @@ async function bareServer(): Promise<{ url: string; server: Server }> {
 		if (path === '/countries.geojson') return send(geojson, 'application/json');
 		const m = /^\/dist\/([\w.-]+\.(mjs|css))$/.exec(path);
 		if (m && existsSync(join(dist, m[1]!))) {
-			return send(
-				readFileSync(join(dist, m[1]!)),
-				m[2] === 'css' ? 'text/css' : 'text/javascript'
-			);
+			return send(readFileSync(join(dist, m[1]!)), m[2] === 'css' ? 'text/css' : 'text/javascript');
 		}
 		res.writeHead(404).end();
 	});
