@@ -11,8 +11,8 @@
  *   GeoJSON (converted here, served by URL) with one constant fill; the time is the map's first
  *   `idle`.
  *
- * Bytes are the sum of CDP `Network.loadingFinished` encodedDataLength (headers and body as they
- * came over the wire) until the time above. Chromium advertises brotli only over HTTPS, so these
+ * Bytes are the sum of each finished request's encoded body and headers (Playwright's
+ * `request.sizes()`, workers' requests included) until the time above. Chromium advertises brotli only over HTTPS, so these
  * loopback loads are gzip: a deployment behind TLS transfers less.
  *
  * Run alone with `npm run bench -- --only first-map` or `npx tsx bench/firstMap.ts`.
@@ -115,11 +115,13 @@ async function load(browser: Browser, url: string): Promise<{ ms: number; bytes:
 	try {
 		const page = await context.newPage();
 		await page.addInitScript(WATCH_READY);
-		const cdp = await context.newCDPSession(page);
+		// Playwright sees the requests of the page's dedicated workers too (MapLibre's worker
+		// fetches its shapes), which a page-level CDP session would miss.
 		let bytes = 0;
-		cdp.on('Network.loadingFinished', (e) => (bytes += e.encodedDataLength));
-		await cdp.send('Network.enable');
-		await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+		const sizes: Promise<void>[] = [];
+		page.on('requestfinished', (r) =>
+			sizes.push(r.sizes().then((s) => void (bytes += s.responseBodySize + s.responseHeadersSize)))
+		);
 		await page.goto(url);
 		const ms = (await (
 			await page.waitForFunction(() => (window as unknown as { __ready?: number }).__ready, null, {
@@ -127,6 +129,7 @@ async function load(browser: Browser, url: string): Promise<{ ms: number; bytes:
 				polling: 50
 			})
 		).jsonValue()) as number;
+		await Promise.all(sizes);
 		return { ms, bytes };
 	} finally {
 		await context.close();
