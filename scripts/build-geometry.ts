@@ -262,7 +262,8 @@ export function countryMeta(countries: CountryCollection): CountryMeta[] {
 			if (area > mainArea) [main, mainArea] = [polygon, area];
 		}
 		const [lng, lat] = geoCentroid(main!);
-		let [[west, south], [east, north]] = geoBounds(main!);
+		const [[w, south], [e, north]] = geoBounds(main!);
+		let [west, east] = [w, e];
 		// A part that touches ±180 may come back wrapped; its planar box is what frames it.
 		if (west > east) {
 			const lngs = main!.coordinates[0]!.map((p) => p[0]!);
