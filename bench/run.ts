@@ -10,6 +10,8 @@
  *   (bench/fanout.ts).
  * - read path: requests/s and latency of the server's reads against a static file it serves,
  *   and its event-loop delay under load, ingest and socket floods against idle (bench/readPath.ts).
+ * - first map: navigation to a map with data, and bytes, against a bare MapLibre page
+ *   (bench/firstMap.ts).
  */
 import Database from 'better-sqlite3';
 import { readFileSync, rmSync } from 'node:fs';
@@ -21,11 +23,17 @@ import { oxcgrtC8Feed } from '../src/lib/server/ingest/feeds/oxcgrtC8Feed.ts';
 import { parseOxcgrtC8 } from '../src/lib/server/ingest/feeds/oxcgrtC8.ts';
 import { runIngest } from '../src/lib/server/ingest/run.ts';
 import { runFanout } from './fanout.ts';
+import { runFirstMap } from './firstMap.ts';
 import { runReadPath } from './readPath.ts';
 
 // `npm run bench -- --only fanout` runs the fan-out benchmark (bench/fanout.ts) alone,
-// `npm run bench -- --only read` the read-path benchmark (bench/readPath.ts).
-const ONLY: Record<string, () => Promise<void>> = { fanout: runFanout, read: runReadPath };
+// `npm run bench -- --only read` the read-path benchmark (bench/readPath.ts),
+// `npm run bench -- --only first-map` the first map against bare MapLibre (bench/firstMap.ts).
+const ONLY: Record<string, () => Promise<void>> = {
+	fanout: runFanout,
+	read: runReadPath,
+	'first-map': runFirstMap
+};
 const args = process.argv.slice(2);
 if (args[0] === '--only') {
 	const run = Object.hasOwn(ONLY, args[1] ?? '') ? ONLY[args[1]!] : undefined;
@@ -118,3 +126,4 @@ report('border status on a day (+since)', median(onDay), 'bare SELECT of the day
 
 await runFanout();
 await runReadPath();
+await runFirstMap();

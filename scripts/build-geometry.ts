@@ -7,25 +7,29 @@
  * streaks across the whole map, so we cut every ring at ±180 once, here, and key each shape by
  * ISO alpha-3 so the client never has to know about ISO numeric codes.
  *
- * Run with `npm run geometry`; writes static/geo/countries-50m.json (gitignored).
+ * Run with `npm run geometry`; writes static/geo/countries-50m.json and, for the page, each
+ * country's anchor point and main-part box in static/geo/countries-meta.json (both gitignored),
+ * so the browser never decodes the shapes on its main thread.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { parse } from 'csv-parse/sync';
-import { geoArea, geoEquirectangular } from 'd3-geo';
+import { geoArea, geoBounds, geoCentroid, geoEquirectangular } from 'd3-geo';
 import { geoProject } from 'd3-geo-projection';
 import { feature, quantize } from 'topojson-client';
 import { topology } from 'topojson-server';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon, Position } from 'geojson';
 import type { GeometryCollection, Topology } from 'topojson-specification';
 import { UNCODED_MAP_FEATURES } from '../src/lib/domain/country.ts';
+import type { CountryMeta } from '../src/lib/map/geometry.ts';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const WORLD_ATLAS_PATH = join(ROOT, 'node_modules/world-atlas/countries-50m.json');
 export const ISO_CSV_PATH = join(ROOT, 'data/reference/iso3166-countries.csv');
 export const OUTPUT_PATH = join(ROOT, 'static/geo/countries-50m.json');
+export const META_PATH = join(ROOT, 'static/geo/countries-meta.json');
 export const QUANTIZATION = 1e5;
 
 export interface IsoRow {
@@ -241,12 +245,45 @@ export function serializeCountries(countries: CountryCollection): string {
 	return JSON.stringify(encodeTopology(countries, generatorNote()));
 }
 
+const round = (v: number) => Math.round(v * 1000) / 1000;
+
+/**
+ * Per country: the centroid of its largest part (to anchor arcs) and that part's box (to frame
+ * regions). Parts are cut at ±180, so each box has west ≤ east.
+ */
+export function countryMeta(countries: CountryCollection): CountryMeta[] {
+	return countries.features.map((f) => {
+		const parts = f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates;
+		let main: Polygon | null = null;
+		let mainArea = -1;
+		for (const rings of parts) {
+			const polygon: Polygon = { type: 'Polygon', coordinates: rings };
+			const area = geoArea(polygon);
+			if (area > mainArea) [main, mainArea] = [polygon, area];
+		}
+		const [lng, lat] = geoCentroid(main!);
+		const [[w, south], [e, north]] = geoBounds(main!);
+		let [west, east] = [w, e];
+		// A part that touches ±180 may come back wrapped; its planar box is what frames it.
+		if (west > east) {
+			const lngs = main!.coordinates[0]!.map((p) => p[0]!);
+			[west, east] = [Math.min(...lngs), Math.max(...lngs)];
+		}
+		return {
+			iso3: f.properties.iso3,
+			anchor: [round(lng), round(lat)],
+			box: [round(west), round(south), round(east), round(north)]
+		};
+	});
+}
+
 function main(): void {
 	const start = performance.now();
 	const countries = buildCountryGeometry(readWorldAtlas(), readIsoRows());
 	const json = serializeCountries(countries);
 	mkdirSync(dirname(OUTPUT_PATH), { recursive: true });
 	writeFileSync(OUTPUT_PATH, json);
+	writeFileSync(META_PATH, JSON.stringify(countryMeta(countries)));
 	const ms = Math.round(performance.now() - start);
 	const bytes = Buffer.byteLength(json);
 	console.log(

@@ -7,13 +7,18 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildCountryGeometry, readIsoRows, readWorldAtlas } from '../../scripts/build-geometry.ts';
+import {
+	buildCountryGeometry,
+	countryMeta,
+	readIsoRows,
+	readWorldAtlas
+} from '../../scripts/build-geometry.ts';
 import type { Country } from '../../src/lib/domain/country.ts';
 import { searchCountries } from '../../src/lib/domain/countrySearch.ts';
 import { canonicalRegion, regionGroups, regionMembers } from '../../src/lib/domain/regions.ts';
 import { listCountries } from '../../src/lib/server/db/countries.ts';
 import { openDatabase } from '../../src/lib/server/db/open.ts';
-import { regionBounds, type CountryFeatures } from '../../src/lib/map/geometry.ts';
+import { regionBounds, type CountryMeta } from '../../src/lib/map/geometry.ts';
 import { ROOT, tempDir } from '../support/server.ts';
 
 let countries: Country[];
@@ -119,9 +124,9 @@ describe('finding a country by the names readers use', () => {
 });
 
 describe('framing a region', () => {
-	let shapes: CountryFeatures;
+	let shapes: CountryMeta[];
 	beforeAll(() => {
-		shapes = buildCountryGeometry(readWorldAtlas(), readIsoRows()) as unknown as CountryFeatures;
+		shapes = countryMeta(buildCountryGeometry(readWorldAtlas(), readIsoRows()));
 	});
 
 	it('frames Europe around the continent, not French Guiana', () => {

@@ -1,7 +1,13 @@
-import type { ExpressionSpecification, FilterSpecification, StyleSpecification } from 'maplibre-gl';
+import type {
+	ExpressionSpecification,
+	FilterSpecification,
+	Map as MapLibreMap,
+	StyleSpecification
+} from 'maplibre-gl';
 import { LEVELS } from '../domain/borderStatus.ts';
 import { VALUE_COLORS } from '../domain/remittances.ts';
-import type { CountryFeatures } from './geometry.ts';
+import { SOURCES, type SourceId } from '../domain/sources.ts';
+import type { LayerId } from '../domain/viewState.ts';
 
 export const COUNTRY_SOURCE = 'countries';
 export const ARC_SOURCE = 'corridor-arcs';
@@ -46,8 +52,37 @@ const arcWidth: ExpressionSpecification = [
 	7
 ];
 export const HATCH_IMAGE = 'no-data-hatch';
-/** Countries outside the region (or not a corridor partner): a flat grey, opaque over the hatch. */
-const DIM_FILL = '#e9e9ee';
+export type MapTheme = 'light' | 'dark';
+
+/**
+ * The colours that are not data: ocean, countries that step back, outlines and the no-data
+ * hatch. Level and value colours are the same in both themes (the legend names them).
+ */
+export const THEME_COLORS = {
+	light: {
+		ocean: '#e3ebf1',
+		/** Countries outside the region (or not a corridor partner): opaque over the hatch. */
+		dim: '#e9e9ee',
+		/** Borders on the dark levels, and the casing under arcs. */
+		outlineOnDark: '#ffffff',
+		/** Borders on the palest fills and on no data. */
+		outline: '#b8aab5',
+		hover: '#1d1d1f',
+		selected: '#0b57d0',
+		hatchLine: [190, 190, 200],
+		hatchGround: [244, 244, 246]
+	},
+	dark: {
+		ocean: '#0f1a24',
+		dim: '#2a2c33',
+		outlineOnDark: '#1b1d22',
+		outline: '#5c5560',
+		hover: '#f2f2f5',
+		selected: '#8ab4f8',
+		hatchLine: [88, 90, 102],
+		hatchGround: [44, 46, 54]
+	}
+} as const satisfies Record<MapTheme, Record<string, string | readonly number[]>>;
 
 // Antarctica has no border controls to show; left out, it does not draw a hatched band
 // across the bottom of every map.
@@ -61,20 +96,53 @@ export const levelFillColor: ExpressionSpecification = [
 	'rgba(0, 0, 0, 0)'
 ] as unknown as ExpressionSpecification;
 
-/** A style with no remote sources, sprites or glyphs: everything ships with the app. */
-export function countryMapStyle(countries: CountryFeatures): StyleSpecification {
+/** Border colour: light on the dark levels, soft on the palest fills. */
+const outlineColor = (theme: MapTheme): ExpressionSpecification => [
+	'case',
+	['>=', ['coalesce', ['feature-state', 'level'], -1], 2],
+	THEME_COLORS[theme].outlineOnDark,
+	THEME_COLORS[theme].outline
+];
+const dimmed = (theme: MapTheme, fill: ExpressionSpecification): ExpressionSpecification => [
+	'case',
+	['boolean', ['feature-state', 'dim'], false],
+	THEME_COLORS[theme].dim,
+	fill
+];
+
+/** Switches a drawn map to a theme: only the colours that are not data change. */
+export function applyTheme(map: MapLibreMap, theme: MapTheme): void {
+	const c = THEME_COLORS[theme];
+	map.setPaintProperty('ocean', 'background-color', c.ocean);
+	map.setPaintProperty('country-level', 'fill-color', dimmed(theme, levelFillColor));
+	map.setPaintProperty('country-value', 'fill-color', dimmed(theme, valueFillColor));
+	map.setPaintProperty('country-outline', 'line-color', outlineColor(theme));
+	map.setPaintProperty('country-hover', 'line-color', c.hover);
+	map.setPaintProperty('corridor-arc-casing', 'line-color', c.outlineOnDark);
+	map.setPaintProperty('country-selected', 'line-color', c.selected);
+	map.updateImage(HATCH_IMAGE, hatchImage(theme));
+}
+
+/**
+ * A style with no remote sources, sprites or glyphs: everything ships with the app. The
+ * shapes come by URL (`shapes`) and are decoded in MapLibre's worker; features are keyed by
+ * ISO3 (`promoteId`), so feature-state takes country codes directly.
+ */
+export function countryMapStyle(shapes: string, theme: MapTheme = 'light'): StyleSpecification {
+	const c = THEME_COLORS[theme];
 	return {
 		version: 8,
 		sources: {
 			[COUNTRY_SOURCE]: {
 				type: 'geojson',
-				data: countries,
+				data: shapes,
+				promoteId: 'iso3',
 				attribution: 'Boundaries: Natural Earth'
 			},
 			[ARC_SOURCE]: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } }
 		},
 		layers: [
-			{ id: 'ocean', type: 'background', paint: { 'background-color': '#e3ebf1' } },
+			{ id: 'ocean', type: 'background', paint: { 'background-color': c.ocean } },
 			{
 				id: 'country-no-data',
 				type: 'fill',
@@ -90,12 +158,7 @@ export function countryMapStyle(countries: CountryFeatures): StyleSpecification 
 				paint: {
 					// Corridors: countries that are not partners step back to a flat grey (opaque,
 					// so the no-data hatch does not show through).
-					'fill-color': [
-						'case',
-						['boolean', ['feature-state', 'dim'], false],
-						DIM_FILL,
-						levelFillColor
-					],
+					'fill-color': dimmed(theme, levelFillColor),
 					'fill-color-transition': { duration: 0 }
 				}
 			},
@@ -106,12 +169,7 @@ export function countryMapStyle(countries: CountryFeatures): StyleSpecification 
 				filter: notAntarctica,
 				layout: { visibility: 'none' },
 				paint: {
-					'fill-color': [
-						'case',
-						['boolean', ['feature-state', 'dim'], false],
-						DIM_FILL,
-						valueFillColor
-					]
+					'fill-color': dimmed(theme, valueFillColor)
 				}
 			},
 			{
@@ -121,12 +179,7 @@ export function countryMapStyle(countries: CountryFeatures): StyleSpecification 
 				filter: notAntarctica,
 				paint: {
 					// White reads on the dark levels; on the palest fills a soft line keeps borders.
-					'line-color': [
-						'case',
-						['>=', ['coalesce', ['feature-state', 'level'], -1], 2],
-						'#ffffff',
-						'#b8aab5'
-					],
+					'line-color': outlineColor(theme),
 					'line-width': 0.6
 				}
 			},
@@ -136,7 +189,7 @@ export function countryMapStyle(countries: CountryFeatures): StyleSpecification 
 				source: COUNTRY_SOURCE,
 				filter: notAntarctica,
 				paint: {
-					'line-color': '#1d1d1f',
+					'line-color': c.hover,
 					'line-width': [
 						'case',
 						[
@@ -166,7 +219,11 @@ export function countryMapStyle(countries: CountryFeatures): StyleSpecification 
 				type: 'line',
 				source: ARC_SOURCE,
 				layout: { visibility: 'none', 'line-cap': 'round', 'line-join': 'round' },
-				paint: { 'line-color': '#ffffff', 'line-width': ['+', arcWidth, 2], 'line-opacity': 0.9 }
+				paint: {
+					'line-color': c.outlineOnDark,
+					'line-width': ['+', arcWidth, 2],
+					'line-opacity': 0.9
+				}
 			},
 			{
 				id: 'corridor-arc',
@@ -181,7 +238,7 @@ export function countryMapStyle(countries: CountryFeatures): StyleSpecification 
 				source: COUNTRY_SOURCE,
 				filter: notAntarctica,
 				paint: {
-					'line-color': '#0b57d0',
+					'line-color': c.selected,
 					'line-width': ['case', ['boolean', ['feature-state', 'selected'], false], 2.5, 0]
 				}
 			}
@@ -190,14 +247,36 @@ export function countryMapStyle(countries: CountryFeatures): StyleSpecification 
 }
 
 /** Diagonal hatch for "no data", drawn here so no sprite has to be fetched. */
-export function hatchImage(size = 8): { width: number; height: number; data: Uint8ClampedArray } {
+export function hatchImage(
+	theme: MapTheme = 'light',
+	size = 8
+): { width: number; height: number; data: Uint8ClampedArray } {
+	const { hatchLine, hatchGround } = THEME_COLORS[theme];
 	const data = new Uint8ClampedArray(size * size * 4);
 	for (let y = 0; y < size; y++) {
 		for (let x = 0; x < size; x++) {
 			const onLine = (x + y) % size < 2;
-			const [r, g, b] = onLine ? [190, 190, 200] : [244, 244, 246];
+			const [r, g, b] = onLine ? hatchLine : hatchGround;
 			data.set([r, g, b, 255], (y * size + x) * 4);
 		}
 	}
 	return { width: size, height: size, data };
+}
+
+/** Short names of each layer's sources for the map's attribution control. */
+const LAYER_SOURCES: Record<LayerId, { id: SourceId; name: string }[]> = {
+	'border-status': [{ id: 'border-status', name: 'OxCGRT' }],
+	remittances: [{ id: 'remittances', name: 'World Bank WDI' }],
+	corridors: [
+		{ id: 'corridors', name: 'World Bank/KNOMAD' },
+		{ id: 'border-status', name: 'OxCGRT' }
+	]
+};
+
+/** The credit for the data a layer shows, linked to each source (SOURCES in domain/sources). */
+export function layerAttribution(layer: LayerId): string {
+	const parts = LAYER_SOURCES[layer].map(
+		({ id, name }) => `<a href="${SOURCES[id].url}">${name}</a> (${SOURCES[id].licence})`
+	);
+	return `Data: ${parts.join(', ')}`;
 }
