@@ -21,11 +21,17 @@ import { oxcgrtC8Feed } from '../src/lib/server/ingest/feeds/oxcgrtC8Feed.ts';
 import { parseOxcgrtC8 } from '../src/lib/server/ingest/feeds/oxcgrtC8.ts';
 import { runIngest } from '../src/lib/server/ingest/run.ts';
 import { runFanout } from './fanout.ts';
+import { runImages } from './images.ts';
 import { runReadPath } from './readPath.ts';
 
 // `npm run bench -- --only fanout` runs the fan-out benchmark (bench/fanout.ts) alone,
-// `npm run bench -- --only read` the read-path benchmark (bench/readPath.ts).
-const ONLY: Record<string, () => Promise<void>> = { fanout: runFanout, read: runReadPath };
+// `npm run bench -- --only read` the read-path benchmark (bench/readPath.ts),
+// `npm run bench -- --only images` server-drawn images against a static file (bench/images.ts).
+const ONLY: Record<string, () => Promise<void>> = {
+	fanout: runFanout,
+	read: runReadPath,
+	images: runImages
+};
 const args = process.argv.slice(2);
 if (args[0] === '--only') {
 	const run = Object.hasOwn(ONLY, args[1] ?? '') ? ONLY[args[1]!] : undefined;
@@ -118,3 +124,4 @@ report('border status on a day (+since)', median(onDay), 'bare SELECT of the day
 
 await runFanout();
 await runReadPath();
+await runImages();

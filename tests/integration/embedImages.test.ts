@@ -91,7 +91,8 @@ describe('/embed.svg', () => {
 		let checked = 0;
 		for (const iso3 of ['BRA', 'RUS', 'USA', 'IND', 'CHN', 'FRA', 'NGA', 'AUS', 'IRN']) {
 			const level = levels.get(iso3);
-			const expected = level === null || level === undefined ? 'url(#no-data)' : LEVELS[level]!.color;
+			const expected =
+				level === null || level === undefined ? 'url(#no-data)' : LEVELS[level]!.color;
 			expect(fillOf(svg, iso3), iso3).toBe(expected);
 			checked++;
 		}
@@ -202,7 +203,9 @@ describe('/api/oembed', () => {
 		expect(body.width).toBe(600);
 		expect(body.title).toBe('International travel controls on 15 April 2020: Africa');
 		expect(body.html).toMatch(
-			new RegExp(`<iframe src="${server.url}/embed\\?time=2020-04-15&amp;region=Africa&amp;theme=dark"`)
+			new RegExp(
+				`<iframe src="${server.url}/embed\\?time=2020-04-15&amp;region=Africa&amp;theme=dark"`
+			)
 		);
 		expect(body.html).toContain(`<script src="${server.url}/embed.js"`);
 		const thumb = new URL(String(body.thumbnail_url));

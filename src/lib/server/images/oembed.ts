@@ -14,11 +14,19 @@ export const DEFAULT_EMBED_WIDTH = 800;
 export const EMBED_ASPECT = 0.65;
 
 export type OEmbedTarget =
-	| { ok: true; query: string; view: ReturnType<typeof parseViewState> }
+	| { ok: true; origin: string; query: string; view: ReturnType<typeof parseViewState> }
 	| { ok: false; status: 400 | 404; error: string };
 
-/** Reads a consumer's `url`: ours (one of `origins`) and a view page, or why not. */
-export function oembedTarget(raw: string, origins: string[]): OEmbedTarget {
+/**
+ * Reads a consumer's `url`: ours and a view page, or why not. Ours: the public origin
+ * (`ORIGIN`) when one is configured; otherwise the host the request came to, in either
+ * scheme (behind a proxy without ORIGIN the server cannot know which one readers use, and
+ * adapter-node assumes https).
+ */
+export function oembedTarget(
+	raw: string,
+	ours: { publicOrigin: string | null; host: string }
+): OEmbedTarget {
 	let url: URL;
 	try {
 		url = new URL(raw);
@@ -28,12 +36,16 @@ export function oembedTarget(raw: string, origins: string[]): OEmbedTarget {
 	if (url.protocol !== 'http:' && url.protocol !== 'https:') {
 		return { ok: false, status: 400, error: 'url: expected an http(s) URL' };
 	}
-	if (!origins.includes(url.origin) || !VIEW_PATHS.has(url.pathname.replace(/\/$/, '') || '/')) {
+	const own = ours.publicOrigin
+		? url.origin === new URL(ours.publicOrigin).origin
+		: url.host === ours.host;
+	if (!own || !VIEW_PATHS.has(url.pathname.replace(/\/$/, '') || '/')) {
 		return { ok: false, status: 404, error: 'url: not a Crossings view of this server' };
 	}
 	// The embed is pinned to what the URL shows; presenter sessions are not embedded.
 	const view = { ...parseViewState(url.searchParams), follow: null };
-	return { ok: true, view, query: viewStateToQuery(view) };
+	const origin = ours.publicOrigin ? new URL(ours.publicOrigin).origin : url.origin;
+	return { ok: true, origin, view, query: viewStateToQuery(view) };
 }
 
 export function oembedSize(maxwidth?: number, maxheight?: number) {

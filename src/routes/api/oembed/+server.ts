@@ -7,15 +7,15 @@ import { mapSvg } from '$lib/server/images/mapSvg';
 import { projectedWorld } from '$lib/server/images/countryShapes';
 import { oembedBody, oembedSize, oembedTarget } from '$lib/server/images/oembed';
 
-/** oEmbed for a Crossings view URL of this server (ORIGIN, or the request's own origin). */
+/** oEmbed for a Crossings view URL of this server (ORIGIN, or the host asked). */
 export function GET({ url }) {
 	return endpoint(() => {
 		const { db, config } = serverContext();
 		const query = parseQuery(url, OEmbedQuery);
 		if (query.format === 'xml') return jsonError(501, 'format: only json is implemented');
-		const origin = (config.origin ?? url.origin).replace(/\/$/, '');
-		const target = oembedTarget(query.url, [origin, url.origin]);
+		const target = oembedTarget(query.url, { publicOrigin: config.origin, host: url.host });
 		if (!target.ok) return jsonError(target.status, target.error);
+		const { origin } = target;
 		const { width, height } = oembedSize(query.maxwidth, query.maxheight);
 		const thumbWidth = Math.max(320, Math.min(2000, width));
 		const { view } = target;
