@@ -80,6 +80,7 @@ export async function runImages(): Promise<void> {
 		}
 		const png = await rate(base, IMAGE);
 		const file = await rate(base, STATIC);
+		const icon = await rate(base, '/favicon.svg');
 		const ratio = png.rps / file.rps;
 		const line = (label: string, r: typeof png) =>
 			`  ${label.padEnd(44)} ${r.rps.toFixed(0).padStart(7)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  ` +
@@ -87,6 +88,10 @@ export async function runImages(): Promise<void> {
 		console.log(`  autocannon, ${CONNECTIONS} connections, ${SECONDS} s each after a 2 s warm-up`);
 		console.log(line(`${IMAGE} (cached)`, png));
 		console.log(line(`${STATIC} (static, br)`, file));
+		console.log(line('/favicon.svg (static, tiny)', icon));
+		console.log(
+			`  ratio to the tiny file ${(png.rps / icon.rps).toFixed(2)}× (bytes differ a thousandfold)`
+		);
 		console.log(
 			`  ratio ${ratio.toFixed(2)}× (target ≥ ${TARGET_RATIO}×): ${ratio >= TARGET_RATIO ? 'PASS' : 'MISS'}`
 		);
