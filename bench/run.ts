@@ -24,15 +24,18 @@ import { parseOxcgrtC8 } from '../src/lib/server/ingest/feeds/oxcgrtC8.ts';
 import { runIngest } from '../src/lib/server/ingest/run.ts';
 import { runFanout } from './fanout.ts';
 import { runFirstMap } from './firstMap.ts';
+import { runImages } from './images.ts';
 import { runReadPath } from './readPath.ts';
 
 // `npm run bench -- --only fanout` runs the fan-out benchmark (bench/fanout.ts) alone,
 // `npm run bench -- --only read` the read-path benchmark (bench/readPath.ts),
-// `npm run bench -- --only first-map` the first map against bare MapLibre (bench/firstMap.ts).
+// `npm run bench -- --only first-map` the first map against bare MapLibre (bench/firstMap.ts),
+// `npm run bench -- --only images` server-drawn images against a static file (bench/images.ts).
 const ONLY: Record<string, () => Promise<void>> = {
 	fanout: runFanout,
 	read: runReadPath,
-	'first-map': runFirstMap
+	'first-map': runFirstMap,
+	images: runImages
 };
 const args = process.argv.slice(2);
 if (args[0] === '--only') {
@@ -127,3 +130,4 @@ report('border status on a day (+since)', median(onDay), 'bare SELECT of the day
 await runFanout();
 await runReadPath();
 await runFirstMap();
+await runImages();

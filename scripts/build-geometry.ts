@@ -22,8 +22,8 @@ import { feature, quantize } from 'topojson-client';
 import { topology } from 'topojson-server';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon, Position } from 'geojson';
 import type { GeometryCollection, Topology } from 'topojson-specification';
-import { UNCODED_MAP_FEATURES } from '../src/lib/domain/country.ts';
 import type { CountryMeta } from '../src/lib/map/geometry.ts';
+import { iso3ForFeature, numericToAlpha3, type IsoRow } from '../src/lib/domain/worldAtlasCodes.ts';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const WORLD_ATLAS_PATH = join(ROOT, 'node_modules/world-atlas/countries-50m.json');
@@ -32,12 +32,8 @@ export const OUTPUT_PATH = join(ROOT, 'static/geo/countries-50m.json');
 export const META_PATH = join(ROOT, 'static/geo/countries-meta.json');
 export const QUANTIZATION = 1e5;
 
-export interface IsoRow {
-	name: string;
-	'alpha-2': string;
-	'alpha-3': string;
-	'country-code': string;
-}
+// The ISO numeric → alpha-3 keying is shared with the server's image renderer.
+export { iso3ForFeature, numericToAlpha3, type IsoRow };
 
 export interface CountryProperties {
 	iso3: string;
@@ -151,35 +147,6 @@ export function cutAtAntimeridian(geometry: Polygon | MultiPolygon, label: strin
 	else if (projected.type === 'MultiPolygon') polygons = projected.coordinates;
 	else throw new Error(`${label}: cutting produced a ${projected.type}`);
 	return polygons.map((polygon) => polygon.map((ring) => dropRepeats(ring.map(toLonLat))));
-}
-
-/** Map from ISO numeric ("076") to alpha-3 ("BRA"). */
-export function numericToAlpha3(rows: IsoRow[]): Map<string, string> {
-	const map = new Map<string, string>();
-	for (const row of rows) {
-		if (map.has(row['country-code'])) {
-			throw new Error(`iso3166 CSV: duplicate country-code ${row['country-code']}`);
-		}
-		map.set(row['country-code'], row['alpha-3']);
-	}
-	return map;
-}
-
-export function iso3ForFeature(
-	id: string | number | undefined,
-	name: string,
-	alpha3ByNumeric: Map<string, string>
-): string {
-	if (id !== undefined) {
-		const iso3 = alpha3ByNumeric.get(String(id));
-		if (!iso3) throw new Error(`world-atlas feature "${name}" has id ${id}, not in the ISO CSV`);
-		return iso3;
-	}
-	const uncoded = UNCODED_MAP_FEATURES[name];
-	if (!uncoded) {
-		throw new Error(`world-atlas feature "${name}" has no id and is not in UNCODED_MAP_FEATURES`);
-	}
-	return uncoded.code;
 }
 
 /**

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { BORDER_STATUS_TABLE_COLUMNS, type BorderStatusTableRow } from './analysis.ts';
 import { isIsoDay } from './date.ts';
 import { MEASURES } from './remittances.ts';
+import { LAYERS } from './viewState.ts';
 
 // ---------------------------------------------------------------- parameters
 
@@ -215,6 +216,64 @@ export const CorridorsQuery = z.object({
 	to: notAccepted('the bilateral matrix is one year per request (`year`)'),
 	format: formatParam,
 	download: downloadParam
+});
+
+/** The shared view parameters as `/embed.svg` and `/embed.png` read them: strictly (400). */
+export const EmbedImageQuery = z.object({
+	layer: z.enum(LAYERS).default('border-status').meta({
+		description: 'The layer drawn: border-status, remittances, or corridors.',
+		example: 'border-status'
+	}),
+	time: z
+		.string()
+		.refine(
+			(v) => v === 'latest' || /^\d{4}$/.test(v) || isIsoDay(v),
+			'expected latest, a year as YYYY or a calendar date as YYYY-MM-DD'
+		)
+		.default('latest')
+		.meta({
+			description:
+				'`latest`, a day (border status; a year means its last day) or a year (remittances; a day means its year).',
+			example: '2020-04-15'
+		}),
+	region: regionParam,
+	country: countryParam.meta({
+		description:
+			'Selected countries (ISO3, `~`-separated), outlined; on `corridors` the first one’s largest inbound corridors are drawn.',
+		example: 'MEX~USA'
+	}),
+	measure: z.enum(MEASURES).default('received').meta({
+		description: 'Remittances layer: received, paid or share_gdp.',
+		example: 'received'
+	}),
+	theme: z.enum(['light', 'dark', 'auto']).default('light').meta({
+		description: 'Colours; `auto` is light (an image cannot follow the reader’s setting).',
+		example: 'dark'
+	}),
+	width: z.coerce.number().int().min(320).max(2000).default(1000).meta({
+		description: 'Image width in pixels (320–2000); the height follows from the map.',
+		example: 800
+	})
+});
+
+export const OEmbedQuery = z.object({
+	url: z.string().max(4000).meta({
+		description:
+			'A Crossings page URL of this server (`/`, `/embed`, `/present`) with its view parameters.',
+		example: 'https://crossings.example/embed?time=2020-04-15&region=Africa'
+	}),
+	maxwidth: z.coerce.number().int().min(1).max(10000).optional().meta({
+		description: 'The largest width the consumer can show.',
+		example: 600
+	}),
+	maxheight: z.coerce.number().int().min(1).max(10000).optional().meta({
+		description: 'The largest height the consumer can show.',
+		example: 500
+	}),
+	format: z.enum(['json', 'xml']).default('json').meta({
+		description: 'Only `json`; `xml` answers 501 as oEmbed allows.',
+		example: 'json'
+	})
 });
 
 export const ChangesQuery = z
@@ -482,6 +541,22 @@ export const CorridorsResponse = z.object({
 	corridors: z.array(z.object({ from: z.string(), to: z.string(), value: z.number() }))
 });
 
+export const OEmbedResponse = z.object({
+	type: z.literal('rich'),
+	version: z.literal('1.0'),
+	title: z.string(),
+	provider_name: z.literal('Crossings'),
+	provider_url: z.string(),
+	html: z
+		.string()
+		.meta({ description: 'An iframe to `/embed` and the `/embed.js` resize script.' }),
+	width: z.number().int(),
+	height: z.number().int(),
+	thumbnail_url: z.string().meta({ description: 'The same view as `/embed.png`.' }),
+	thumbnail_width: z.number().int(),
+	thumbnail_height: z.number().int()
+});
+
 export const ChangeRecordSchema = z.object({
 	seq: z.number().int(),
 	at: z.string(),
@@ -520,6 +595,7 @@ export type RemittanceHistoryBody = z.infer<typeof RemittanceHistoryResponse>;
 export type RemittanceSeriesBody = z.infer<typeof RemittanceSeriesResponse>;
 export type CorridorsBody = z.infer<typeof CorridorsResponse>;
 export type ChangesBody = z.infer<typeof ChangesResponse>;
+export type OEmbedBody = z.infer<typeof OEmbedResponse>;
 export type RestrictionsBody = z.infer<typeof RestrictionsResponse>;
 export type ExportDocumentBody = z.infer<typeof ExportDocument>;
 

@@ -170,6 +170,49 @@ export const OPERATIONS: Record<string, Partial<Record<'get' | 'post' | 'delete'
 			'x-example': '/api/corridors?country=MEX&direction=in&region=Northern%20America'
 		}
 	},
+	'/api/oembed': {
+		get: {
+			summary: 'oEmbed for a Crossings view',
+			description:
+				'oEmbed 1.0 (`type: rich`) for a URL of this server’s `/`, `/embed` or `/present` with view parameters: `html` is an iframe to `/embed` with the same view and the `/embed.js` resize script; `thumbnail_url` the same view as `/embed.png`. A URL of another site or another page is a 404 (as oEmbed asks); `format=xml` a 501.',
+			requestParams: { query: S.OEmbedQuery },
+			responses: {
+				'200': json(S.OEmbedResponse),
+				'400': badRequest,
+				'404': error('Not a Crossings view URL of this server.'),
+				'501': error('Only the JSON format is implemented.')
+			},
+			'x-example':
+				'/api/oembed?url=http%3A%2F%2F127.0.0.1%3A3000%2Fembed%3Ftime%3D2020-04-15&maxwidth=600'
+		}
+	},
+	'/embed.svg': {
+		get: {
+			summary: 'A view as an SVG map',
+			description:
+				'The view `/embed?…` shows, drawn on the server (Equal Earth): title, countries in the layer’s palette (no data hatched, countries outside `region` dimmed, the selection outlined; on `corridors` the first selected country’s largest inbound corridors as arcs), legend with counts, a summary sentence and the sources. For readers without JavaScript, print and social cards.',
+			requestParams: { query: S.EmbedImageQuery },
+			responses: {
+				'200': { description: 'SVG', content: { 'image/svg+xml': { schema: z.string() } } },
+				'400': badRequest,
+				'404': unknownCountry
+			},
+			'x-example': '/embed.svg?time=2020-04-15&region=Africa'
+		}
+	},
+	'/embed.png': {
+		get: {
+			summary: 'A view as a PNG map',
+			description: 'The `/embed.svg` image rasterised (`width` pixels wide).',
+			requestParams: { query: S.EmbedImageQuery },
+			responses: {
+				'200': { description: 'PNG', content: { 'image/png': { schema: z.string() } } },
+				'400': badRequest,
+				'404': unknownCountry
+			},
+			'x-example': '/embed.png?layer=remittances&time=2023&width=800'
+		}
+	},
 	'/api/changes': {
 		get: {
 			summary: 'The change log',

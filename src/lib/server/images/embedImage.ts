@@ -1,0 +1,198 @@
+/**
+ * The data behind a server-drawn view: what `/embed?…` shows, read from the database with
+ * the API's own rules (region names, country codes, "latest"), as a MapImage.
+ */
+import type { z } from 'zod';
+import type { EmbedImageQuery } from '../../domain/apiSchemas.ts';
+import { LEVELS, NO_DATA_LABEL } from '../../domain/borderStatus.ts';
+import { dayAt, resolveTime } from '../../domain/borderStatusSeries.ts';
+import { formatDayLong } from '../../domain/date.ts';
+import { canonicalRegion } from '../../domain/regions.ts';
+import {
+	classLabels,
+	formatValue,
+	MEASURE_INFO,
+	VALUE_COLORS,
+	valueClass
+} from '../../domain/remittances.ts';
+import { SOURCES } from '../../domain/sources.ts';
+import { borderStatusOn, borderStatusSeries } from '../db/borderStatus.ts';
+import { listCountries } from '../db/countries.ts';
+import type { Db } from '../db/open.ts';
+import { corridorsOf, corridorYears, remittancesIn, remittanceYears } from '../db/remittances.ts';
+import { selection } from '../http/filters.ts';
+import { regionFilter } from '../http/region.ts';
+import { BadRequest } from '../http/respond.ts';
+import { projectedWorld } from './countryShapes.ts';
+import { mapSvg, type LegendItem, type MapArc, type MapImage } from './mapSvg.ts';
+
+export type EmbedImageParams = z.infer<typeof EmbedImageQuery>;
+
+/** Corridors drawn on the corridors layer: the first selected country's largest inbound. */
+export const CORRIDOR_ARCS = 10;
+
+const CREDIT = 'Crossings';
+
+function sourceLine(ids: (keyof typeof SOURCES)[]): string {
+	return `Source: ${ids.map((id) => SOURCES[id].source).join(' ')} Map: ${CREDIT}.`;
+}
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+interface BorderFill {
+	day: string;
+	fills: Map<string, string | null>;
+	legend: LegendItem[];
+	sentence: string;
+	names: Map<string, string>;
+}
+
+function borderStatusFill(db: Db, time: string, members: Set<string> | null): BorderFill {
+	const series = borderStatusSeries(db);
+	if (!series) throw new BadRequest('no border-status data has been ingested yet');
+	const day = dayAt(series, resolveTime(series, time));
+	const rows = borderStatusOn(db, day);
+	const fills = new Map<string, string | null>();
+	const counts = [0, 0, 0, 0, 0];
+	let noData = 0;
+	for (const row of rows) {
+		fills.set(row.iso3, row.level === null ? null : LEVELS[row.level]!.color);
+		if (members && !members.has(row.iso3)) continue;
+		if (row.level === null) noData++;
+		else counts[row.level]!++;
+	}
+	const legend: LegendItem[] = LEVELS.map((l) => ({
+		label: l.label,
+		color: l.color,
+		count: counts[l.level]!
+	}));
+	legend.push({ label: NO_DATA_LABEL, color: null, count: noData });
+	const withData = counts.reduce((a, b) => a + b, 0);
+	const parts = [...LEVELS]
+		.reverse()
+		.filter((l) => counts[l.level]! > 0)
+		.map((l) => `${counts[l.level]} ${l.label.toLowerCase()}`);
+	const sentence =
+		withData === 0
+			? `On ${formatDayLong(day)}, no country shown has data.`
+			: `On ${formatDayLong(day)}, of ${plural(withData, 'country', 'countries')} with data: ${parts.join(', ')}` +
+				(noData > 0 ? `; ${noData} without data.` : '.');
+	return { day, fills, legend, sentence, names: new Map(rows.map((r) => [r.iso3, r.name])) };
+}
+
+/** The image for a validated query (400 for an unknown region, 404 for an unknown country). */
+export function embedImage(db: Db, q: EmbedImageParams): MapImage {
+	const members = regionFilter(db, q.region);
+	const selected = selection(db, { country: q.country }).countries;
+	const region = q.region?.trim()
+		? (canonicalRegion(listCountries(db), q.region) ?? q.region.trim())
+		: null;
+	const suffix = region ? `: ${region}` : '';
+	const theme = q.theme === 'dark' ? 'dark' : 'light';
+	const base = { inRegion: members, selected, theme } as const;
+
+	if (q.layer === 'remittances') {
+		const years = remittanceYears(db, q.measure);
+		if (!years) throw new BadRequest('no remittance data has been ingested yet');
+		const year = q.time === 'latest' ? years.latest : Number(q.time.slice(0, 4));
+		const rows = remittancesIn(db, year, q.measure);
+		const fills = new Map<string, string | null>();
+		const counts = VALUE_COLORS.map(() => 0);
+		let noData = 0;
+		const shown = rows.filter((r) => !members || members.has(r.iso3));
+		for (const row of rows) {
+			const k = valueClass(q.measure, row.value);
+			fills.set(row.iso3, k === null ? null : VALUE_COLORS[k]!);
+		}
+		for (const row of shown) {
+			const k = valueClass(q.measure, row.value);
+			if (k === null) noData++;
+			else counts[k]!++;
+		}
+		const labels = classLabels(q.measure);
+		const legend: LegendItem[] = labels.map((label, k) => ({
+			label,
+			color: VALUE_COLORS[k]!,
+			count: counts[k]!
+		}));
+		legend.push({ label: NO_DATA_LABEL, color: null, count: noData });
+		const info = MEASURE_INFO[q.measure];
+		const valued = shown.filter((r) => r.value !== null) as { name: string; value: number }[];
+		const top = [...valued].sort((a, b) => b.value - a.value).slice(0, 3);
+		const topText = top.map((r) => `${r.name} (${formatValue(q.measure, r.value)})`).join(', ');
+		let summary: string;
+		if (valued.length === 0) summary = `In ${year}, no country shown has data.`;
+		else if (q.measure === 'share_gdp') {
+			summary = `In ${year}, ${plural(valued.length, 'country', 'countries')} have data; the highest shares of GDP: ${topText}.`;
+		} else {
+			const total = valued.reduce((a, r) => a + r.value, 0);
+			summary = `In ${year}, ${plural(valued.length, 'country', 'countries')} reported ${info.label.toLowerCase()}, ${formatValue(q.measure, total)} in all; the largest: ${topText}.`;
+		}
+		const title =
+			q.measure === 'share_gdp'
+				? `Remittances received as a share of GDP in ${year}${suffix}`
+				: `${info.label} in ${year}${suffix}`;
+		return {
+			...base,
+			title,
+			fills,
+			arcs: [],
+			legend,
+			summary: `${summary}${noData > 0 ? ` ${noData} without data.` : ''}`,
+			source: sourceLine(['remittances'])
+		};
+	}
+
+	const border = borderStatusFill(db, q.time, members);
+	if (q.layer === 'border-status') {
+		return {
+			...base,
+			title: `International travel controls on ${formatDayLong(border.day)}${suffix}`,
+			fills: border.fills,
+			arcs: [],
+			legend: border.legend,
+			summary: border.sentence,
+			source: sourceLine(['border-status'])
+		};
+	}
+
+	// Corridors: travel controls as the fill, the first selected country's largest inbound
+	// corridors (partners in the region, when one is asked) as arcs.
+	const focus = selected[0];
+	const years = corridorYears(db);
+	const year = years.at(-1);
+	let arcs: MapArc[] = [];
+	let corridorText = 'Select a country to see its largest remittance corridors.';
+	let title = `Remittance corridors and travel controls on ${formatDayLong(border.day)}${suffix}`;
+	if (focus && year !== undefined) {
+		const corridors = corridorsOf(db, focus, 'in', year, 1000)
+			.filter((c) => !members || members.has(c.from))
+			.slice(0, CORRIDOR_ARCS);
+		const max = corridors[0]?.value ?? 1;
+		arcs = corridors.map((c) => ({ from: c.from, to: c.to, weight: Math.sqrt(c.value / max) }));
+		const name = border.names.get(focus) ?? focus;
+		title = `Remittances into ${name} (${year}) and travel controls on ${formatDayLong(border.day)}${suffix}`;
+		corridorText =
+			corridors.length === 0
+				? `No corridor into ${name} in ${year}${region ? ` from ${region}` : ''}.`
+				: `Largest corridors into ${name} in ${year}: ` +
+					corridors
+						.slice(0, 5)
+						.map((c) => `${border.names.get(c.from) ?? c.from} ${formatValue('received', c.value)}`)
+						.join(', ') +
+					'.';
+	}
+	return {
+		...base,
+		title,
+		fills: border.fills,
+		arcs,
+		legend: border.legend,
+		summary: `${corridorText} ${border.sentence}`,
+		source: sourceLine(['corridors', 'border-status'])
+	};
+}
+
+export function embedSvg(db: Db, q: EmbedImageParams): string {
+	return mapSvg(embedImage(db, q), projectedWorld(q.width));
+}
