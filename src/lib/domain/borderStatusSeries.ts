@@ -1,6 +1,7 @@
 /** Reading the compact all-countries series on the client, without requests. */
 import { isLevel, type BorderStatusSeries, type Level, type LevelRun } from './borderStatus.ts';
 import { addDays, daysBetween, todayUtc } from './date.ts';
+import { levelCountsByDay } from './levelCounts.ts';
 
 export function dayCount(series: BorderStatusSeries): number {
 	return daysBetween(series.first, series.last) + 1;
@@ -86,20 +87,10 @@ export const LATEST_COVERAGE = 0.8;
  * today), but a map of that day would be nearly all "no data".
  */
 export function latestCoveredIndex(series: BorderStatusSeries, share = LATEST_COVERAGE): number {
-	const n = dayCount(series);
-	const diff = new Int32Array(n + 1);
-	for (const runs of Object.values(series.runs)) {
-		for (const [from, to] of runs) {
-			diff[Math.max(from, 0)]! += 1;
-			diff[Math.min(to, n - 1) + 1]! -= 1;
-		}
-	}
-	const covered = new Int32Array(n);
-	let running = 0;
-	for (let i = 0; i < n; i++) covered[i] = running += diff[i]!;
-	const best = covered.reduce((a, b) => Math.max(a, b), 0);
-	for (let i = n - 1; i >= 0; i--) if (covered[i]! >= best * share) return i;
-	return n - 1;
+	const covered = levelCountsByDay(series).map((d) => d.counts.reduce((a, b) => a + b, 0));
+	const best = Math.max(0, ...covered);
+	const index = covered.findLastIndex((n) => n >= best * share);
+	return index >= 0 ? index : dayCount(series) - 1;
 }
 
 /** Resolves a URL `time` value to a day index ("latest", out-of-range days clamp). */
