@@ -3,7 +3,7 @@
  * first load transfers, beside a bare MapLibre page drawing the same countries, in one run.
  *
  * - Crossings: the production entry (server.ts on build/) as a child process; each path in
- *   FIRST_MAP_PATHS (default `/`; add `/embed` once it exists) is loaded in a fresh browser
+ *   FIRST_MAP_PATHS (default `/embed`, `/embed?live=0` and `/`) is loaded in a fresh browser
  *   context (empty cache) at 1000×600; the time is `performance.now()` (from navigation start)
  *   when `[data-testid="map"]` first carries `data-ready="true"`.
  * - Baseline: a tiny node:http server in this process serving a bare HTML page that imports
@@ -11,16 +11,22 @@
  *   GeoJSON (converted here, served by URL) with one constant fill; the time is the map's first
  *   `idle`.
  *
- * Bytes are the sum of each finished request's encoded body and headers (Playwright's
- * `request.sizes()`, workers' requests included) until the time above. Chromium advertises brotli only over HTTPS, so these
- * loopback loads are gzip: a deployment behind TLS transfers less.
+ * Bytes are what the server sent until the time above, counted by a TCP relay in front of
+ * each server (so MapLibre's worker's own requests count, and cache hits do not). Chromium
+ * treats loopback as secure and asks for brotli, which our server serves precompressed; the
+ * bare server sends gzip.
  *
  * Run alone with `npm run bench -- --only first-map` or `npx tsx bench/firstMap.ts`.
  * FIRST_MAP_RUNS (default 7) sets the runs per page; FIRST_MAP_PATHS=/,/embed the paths.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import {
+	connect,
+	createServer as createNetServer,
+	type AddressInfo,
+	type Server as NetServer
+} from 'node:net';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
@@ -31,7 +37,7 @@ import { launchChromium } from '../tests/support/browser.ts';
 import { ROOT, startServer, type RunningServer } from '../tests/support/server.ts';
 
 const RUNS = Number(process.env.FIRST_MAP_RUNS ?? 7);
-const PATHS = (process.env.FIRST_MAP_PATHS ?? '/').split(',');
+const PATHS = (process.env.FIRST_MAP_PATHS ?? '/embed,/embed?live=0,/').split(',');
 const VIEWPORT = { width: 1000, height: 600 };
 const TIMEOUT_MS = 60_000;
 
@@ -109,19 +115,43 @@ const WATCH_READY = () => {
 	}).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-ready'] });
 };
 
-/** One load in a fresh context: milliseconds from navigation to ready, and bytes transferred. */
-async function load(browser: Browser, url: string): Promise<{ ms: number; bytes: number }> {
+/**
+ * A TCP relay in front of a server that counts the bytes the server sends: what crossed the
+ * wire, headers and all, whichever context asked (MapLibre's worker fetches its own script and
+ * shapes, which Playwright's per-request sizes under-report, and the HTTP cache is seen as no
+ * bytes rather than guessed).
+ */
+async function wireCounter(
+	target: string
+): Promise<{ url: string; sent: { bytes: number }; server: NetServer }> {
+	const { hostname, port } = new URL(target);
+	const sent = { bytes: 0 };
+	const server = createNetServer((client) => {
+		const upstream = connect(Number(port), hostname);
+		upstream.on('data', (chunk: Buffer) => (sent.bytes += chunk.length));
+		client.pipe(upstream).pipe(client);
+		const end = () => {
+			client.destroy();
+			upstream.destroy();
+		};
+		client.on('error', end).on('close', end);
+		upstream.on('error', end).on('close', end);
+	});
+	await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+	return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, sent, server };
+}
+
+/** One load in a fresh context: milliseconds from navigation to ready, and bytes received. */
+async function load(
+	browser: Browser,
+	url: string,
+	sent: { bytes: number }
+): Promise<{ ms: number; bytes: number }> {
 	const context = await browser.newContext({ viewport: VIEWPORT });
 	try {
 		const page = await context.newPage();
 		await page.addInitScript(WATCH_READY);
-		// Playwright sees the requests of the page's dedicated workers too (MapLibre's worker
-		// fetches its shapes), which a page-level CDP session would miss.
-		let bytes = 0;
-		const sizes: Promise<void>[] = [];
-		page.on('requestfinished', (r) =>
-			sizes.push(r.sizes().then((s) => void (bytes += s.responseBodySize + s.responseHeadersSize)))
-		);
+		sent.bytes = 0;
 		await page.goto(url);
 		const ms = (await (
 			await page.waitForFunction(() => (window as unknown as { __ready?: number }).__ready, null, {
@@ -129,8 +159,7 @@ async function load(browser: Browser, url: string): Promise<{ ms: number; bytes:
 				polling: 50
 			})
 		).jsonValue()) as number;
-		await Promise.all(sizes);
-		return { ms, bytes };
+		return { ms, bytes: sent.bytes };
 	} finally {
 		await context.close();
 	}
@@ -145,6 +174,7 @@ export async function runFirstMap(): Promise<void> {
 	let server: RunningServer | undefined;
 	let bare: Server | undefined;
 	let browser: Browser | undefined;
+	const relays: NetServer[] = [];
 	try {
 		let bareUrl: string;
 		[server, { url: bareUrl, server: bare }, browser] = await Promise.all([
@@ -152,16 +182,18 @@ export async function runFirstMap(): Promise<void> {
 			bareServer(),
 			launchChromium()
 		]);
+		const [bareWire, appWire] = await Promise.all([wireCounter(bareUrl), wireCounter(server.url)]);
+		relays.push(bareWire.server, appWire.server);
 		const targets = [
-			{ name: 'bare MapLibre', url: `${bareUrl}/` },
-			...PATHS.map((p) => ({ name: `Crossings ${p}`, url: server!.url + p }))
+			{ name: 'bare MapLibre', url: `${bareWire.url}/`, sent: bareWire.sent },
+			...PATHS.map((p) => ({ name: `Crossings ${p}`, url: appWire.url + p, sent: appWire.sent }))
 		];
 		// One warm-up each (server routes loaded, Chromium's caches of code warm), then
 		// interleaved runs so load on the machine hits every page alike.
-		for (const t of targets) await load(browser, t.url);
+		for (const t of targets) await load(browser, t.url, t.sent);
 		const samples = new Map(targets.map((t) => [t.name, [] as { ms: number; bytes: number }[]]));
 		for (let i = 0; i < RUNS; i++) {
-			for (const t of targets) samples.get(t.name)!.push(await load(browser, t.url));
+			for (const t of targets) samples.get(t.name)!.push(await load(browser, t.url, t.sent));
 		}
 		const bareMs = median(samples.get('bare MapLibre')!.map((s) => s.ms));
 		console.log(
@@ -179,6 +211,7 @@ export async function runFirstMap(): Promise<void> {
 		}
 	} finally {
 		await browser?.close();
+		for (const relay of relays) relay.close();
 		bare?.close();
 		await server?.stop();
 	}

@@ -7,7 +7,8 @@
  * streaks across the whole map, so we cut every ring at ±180 once, here, and key each shape by
  * ISO alpha-3 so the client never has to know about ISO numeric codes.
  *
- * Run with `npm run geometry`; writes static/geo/countries-50m.json and, for the page, each
+ * Run with `npm run geometry`; writes static/geo/countries-50m.json, a simplified overview of
+ * it for small zooms (static/geo/countries-overview.json) and, for the page, each
  * country's anchor point and main-part box in static/geo/countries-meta.json (both gitignored),
  * so the browser never decodes the shapes on its main thread.
  */
@@ -20,8 +21,9 @@ import { geoArea, geoBounds, geoCentroid, geoEquirectangular } from 'd3-geo';
 import { geoProject } from 'd3-geo-projection';
 import { feature, quantize } from 'topojson-client';
 import { topology } from 'topojson-server';
+import { presimplify, simplify } from 'topojson-simplify';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon, Position } from 'geojson';
-import type { GeometryCollection, Topology } from 'topojson-specification';
+import type { GeometryCollection, Objects, Topology } from 'topojson-specification';
 import type { CountryMeta } from '../src/lib/map/geometry.ts';
 import { iso3ForFeature, numericToAlpha3, type IsoRow } from '../src/lib/domain/worldAtlasCodes.ts';
 
@@ -30,7 +32,16 @@ export const WORLD_ATLAS_PATH = join(ROOT, 'node_modules/world-atlas/countries-5
 export const ISO_CSV_PATH = join(ROOT, 'data/reference/iso3166-countries.csv');
 export const OUTPUT_PATH = join(ROOT, 'static/geo/countries-50m.json');
 export const META_PATH = join(ROOT, 'static/geo/countries-meta.json');
+export const OVERVIEW_PATH = join(ROOT, 'static/geo/countries-overview.json');
 export const QUANTIZATION = 1e5;
+/**
+ * The overview drawn below DETAIL_ZOOM (a world or continent on one screen): points whose
+ * Visvalingam triangle is under 0.01 square degrees go (a third of a pixel at zoom 2), on a
+ * 3e4 grid, the coarsest that keeps every country (Vatican City vanishes at 1e4). A third of
+ * the detailed file's bytes, and a third of the worker's tiling work on first paint.
+ */
+export const OVERVIEW_MIN_WEIGHT = 0.01;
+export const OVERVIEW_QUANTIZATION = 3e4;
 
 // The ISO numeric → alpha-3 keying is shared with the server's image renderer.
 export { iso3ForFeature, numericToAlpha3, type IsoRow };
@@ -200,6 +211,40 @@ export function encodeTopology(countries: CountryCollection, generator: string):
 	return { type, generator, ...rest };
 }
 
+/**
+ * Simplification drops every interior point under the weight, so an island drawn as one
+ * closed arc would shrink to a line and a small country would vanish from the map (35 of them
+ * at this weight). Each closed arc keeps its two heaviest interior points (a triangle at
+ * least) and every other arc its heaviest one, so every ring keeps an area; points on the
+ * map's edges stay, so cut edges stay on them.
+ */
+function keepEveryRing<T extends Topology<Objects<CountryProperties>>>(topo: T): T {
+	for (const arc of topo.arcs) {
+		const first = arc[0]!;
+		const last = arc[arc.length - 1]!;
+		const closed = first[0] === last[0] && first[1] === last[1];
+		const heaviest = arc.slice(1, -1).sort((a, b) => (b[2] ?? 0) - (a[2] ?? 0));
+		for (const point of heaviest.slice(0, closed ? 2 : 1)) point[2] = Infinity;
+		// The cuts at ±180 and Antarctica's edge along the pole (-89.999 in world-atlas) are
+		// straight lines to a simplifier; without their points the edge would span 360° in one
+		// step.
+		for (const point of arc) {
+			if (Math.abs(point[0]!) === 180 || point[1]! < -89.99) point[2] = Infinity;
+		}
+	}
+	return topo;
+}
+
+/** The overview shapes: simplified for small zooms, every country still present. */
+export function encodeOverview(countries: CountryCollection, generator: string): CountryTopology {
+	const raw = topology({ countries }) as Topology<{
+		countries: GeometryCollection<CountryProperties>;
+	}>;
+	const simplified = simplify(keepEveryRing(presimplify(raw)), OVERVIEW_MIN_WEIGHT);
+	const { type, ...rest } = quantize(simplified, OVERVIEW_QUANTIZATION);
+	return { type, generator: `${generator}, simplified for an overview`, ...rest };
+}
+
 export function generatorNote(version = worldAtlasVersion()): string {
 	return (
 		`scripts/build-geometry.ts from world-atlas@${version} countries-50m ` +
@@ -251,10 +296,13 @@ function main(): void {
 	mkdirSync(dirname(OUTPUT_PATH), { recursive: true });
 	writeFileSync(OUTPUT_PATH, json);
 	writeFileSync(META_PATH, JSON.stringify(countryMeta(countries)));
+	const overview = JSON.stringify(encodeOverview(countries, generatorNote()));
+	writeFileSync(OVERVIEW_PATH, overview);
 	const ms = Math.round(performance.now() - start);
 	const bytes = Buffer.byteLength(json);
 	console.log(
-		`geometry: ${countries.features.length} features, ${bytes} bytes -> ${relative(ROOT, OUTPUT_PATH)} (${ms} ms)`
+		`geometry: ${countries.features.length} features, ${bytes} bytes -> ${relative(ROOT, OUTPUT_PATH)}, ` +
+			`overview ${Buffer.byteLength(overview)} bytes (${ms} ms)`
 	);
 }
 

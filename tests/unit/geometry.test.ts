@@ -5,6 +5,8 @@ import type { Feature, MultiPolygon, Polygon, Position } from 'geojson';
 import type { GeometryCollection, Topology } from 'topojson-specification';
 import {
 	buildCountryGeometry,
+	encodeOverview,
+	generatorNote,
 	iso3ForFeature,
 	numericToAlpha3,
 	readIsoRows,
@@ -192,5 +194,55 @@ describe('written TopoJSON', () => {
 		const rus = lons(decoded.find((f) => f.properties.iso3 === 'RUS')!.geometry);
 		expect(Math.max(...rus)).toBeCloseTo(180, 3);
 		expect(Math.min(...rus)).toBeCloseTo(-180, 3);
+	});
+});
+
+describe('overview TopoJSON (drawn below DETAIL_ZOOM)', () => {
+	const json = JSON.stringify(encodeOverview(countries, generatorNote()));
+	const topology = JSON.parse(json) as Topology<{
+		countries: GeometryCollection<CountryProperties>;
+	}>;
+	const decoded = feature(topology, topology.objects.countries).features as Feature<
+		Polygon | MultiPolygon,
+		CountryProperties
+	>[];
+	/** A ring a renderer fills: at least three distinct points. */
+	const hasArea = (ring: Position[]) => new Set(ring.map((p) => p.join())).size >= 3;
+
+	it('is at most half the detailed file', () => {
+		expect(json.length).toBeLessThan(serializeCountries(countries).length / 2);
+	});
+
+	it('keeps every country, and every ring of it, with an area', () => {
+		expect(decoded.map((f) => f.properties.iso3)).toEqual(
+			countries.features.map((f) => f.properties.iso3)
+		);
+		for (const f of decoded) {
+			const rings = ringsOf(f.geometry);
+			expect(
+				rings.filter((r) => !hasArea(r)),
+				f.properties.iso3
+			).toEqual([]);
+		}
+		// The smallest at 1:50m: Vatican City, Monaco, Nauru.
+		for (const iso3 of ['VAT', 'MCO', 'NRU']) {
+			expect(ringsOf(decoded.find((f) => f.properties.iso3 === iso3)!.geometry).length).toBe(
+				ringsOf(get(iso3).geometry).length
+			);
+		}
+	});
+
+	it('stays within a fraction of a pixel at zoom 2: areas within 5% for large countries', () => {
+		for (const iso3 of ['BRA', 'FRA', 'EGY', 'IDN', 'CHL']) {
+			const detailed = geoArea(get(iso3));
+			const simplified = geoArea(decoded.find((f) => f.properties.iso3 === iso3)!);
+			expect(Math.abs(simplified / detailed - 1), iso3).toBeLessThan(0.05);
+		}
+	});
+
+	it('has no streaks across the antimeridian', () => {
+		for (const f of decoded) {
+			expect(maxLonStep(f.geometry), f.properties.iso3).toBeLessThanOrEqual(180);
+		}
 	});
 });

@@ -147,7 +147,7 @@ export class CrossingsApi {
 	}
 
 	remittances(
-		params: Filters & { year?: number; measure?: Measure } = {},
+		params: Filters & { year?: number; measure?: Measure; asof?: number } = {},
 		options?: RequestOptions
 	) {
 		return this.get<RemittancesBody>('/api/remittances', { ...params }, options);

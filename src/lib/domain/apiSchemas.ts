@@ -46,6 +46,17 @@ export const countryParam = z.string().max(2000).optional().meta({
 	example: 'BRA~IND'
 });
 
+const asofParam = z
+	.string()
+	.regex(/^\d{1,15}$/, 'expected a data version (a change sequence number)')
+	.transform(Number)
+	.optional()
+	.meta({
+		description:
+			'A data version (the `seq` of a change): the values as they stood then, with every later revision undone. What a pinned embed (`live=0&asof=…`) shows, so an old article keeps its numbers.',
+		example: '239616'
+	});
+
 const dayFrom = isoDayParam
 	.optional()
 	.meta({ description: 'First day (YYYY-MM-DD), inclusive.', example: '2020-03-01' });
@@ -165,6 +176,7 @@ export const RemittancesQuery = z.object({
 		example: '2019'
 	}),
 	measure: measureParam,
+	asof: asofParam,
 	region: regionParam,
 	country: countryParam,
 	from: notAccepted('one year per request (`year`); for a range use /api/remittances/series'),
@@ -253,7 +265,12 @@ export const EmbedImageQuery = z.object({
 	width: z.coerce.number().int().min(320).max(2000).default(1000).meta({
 		description: 'Image width in pixels (320–2000); the height follows from the map.',
 		example: 800
-	})
+	}),
+	live: z.enum(['0', '1']).optional().meta({
+		description: '`0` with `asof`: the pinned view, drawn with the data as of `asof`.',
+		example: '0'
+	}),
+	asof: asofParam
 });
 
 export const OEmbedQuery = z.object({

@@ -1,4 +1,4 @@
-import { io, type Socket } from 'socket.io-client';
+import type { io as IoFactory, Socket } from 'socket.io-client';
 import {
 	LIVE_NAMESPACE,
 	type ChangeItem,
@@ -40,7 +40,23 @@ export class LiveConnection {
 		this.seq = options.seq;
 	}
 
+	/**
+	 * Opens the socket. The client library loads on demand, so it is never on the way to a
+	 * page's first map (and a pinned embed never downloads it).
+	 */
 	connect(): () => void {
+		let closed = false;
+		let close = () => {};
+		void import('socket.io-client').then(({ io }) => {
+			if (!closed) close = this.#open(io);
+		});
+		return () => {
+			closed = true;
+			close();
+		};
+	}
+
+	#open(io: typeof IoFactory): () => void {
 		// WebSocket first; long-polling only where a proxy will not upgrade.
 		const socket: Socket<LiveServerToClient, LiveClientToServer> = io(LIVE_NAMESPACE, {
 			transports: ['websocket', 'polling'],
@@ -57,11 +73,22 @@ export class LiveConnection {
 		const online = () => {
 			if (!socket.connected) socket.connect();
 		};
+		// Close cleanly when the document goes away (an iframe whose src changes, a tab put in
+		// the back/forward cache, which an open socket would keep it out of); reopen if the
+		// page is shown again. Resubscribing with `seq` catches up on what was missed.
+		const hide = () => socket.disconnect();
+		const show = (e: PageTransitionEvent) => {
+			if (e.persisted) socket.connect();
+		};
 		window.addEventListener('offline', offline);
 		window.addEventListener('online', online);
+		window.addEventListener('pagehide', hide);
+		window.addEventListener('pageshow', show);
 		return () => {
 			window.removeEventListener('offline', offline);
 			window.removeEventListener('online', online);
+			window.removeEventListener('pagehide', hide);
+			window.removeEventListener('pageshow', show);
 			socket.close();
 			this.#socket = null;
 		};

@@ -13,8 +13,16 @@ export interface CountryMeta {
 	box: [number, number, number, number];
 }
 
-/** Where MapLibre loads the shapes from (decoded in its worker by topologyProtocol.ts). */
+/**
+ * Where MapLibre loads the shapes from (decoded in its worker by topologyProtocol.ts): a
+ * simplified overview first (a third of the bytes), the full 1:50m shapes once the reader
+ * zooms to DETAIL_ZOOM, where the overview's simplification would start to show.
+ */
+export const COUNTRY_OVERVIEW_URL = 'topojson://geo/countries-overview.json#countries';
 export const COUNTRY_SHAPES_URL = 'topojson://geo/countries-50m.json#countries';
+export const DETAIL_ZOOM = 2;
+/** What pages preload so the worker's request finds the overview already in the HTTP cache. */
+export const COUNTRY_OVERVIEW_PATH = '/geo/countries-overview.json';
 export const COUNTRY_META_PATH = '/geo/countries-meta.json';
 
 /** Loads the per-country anchors and boxes shipped with the app. */

@@ -28,6 +28,12 @@ export function keepViewCurrent(
 		onitems?: (items: readonly ChangeItem[]) => void;
 		/** False for a pinned embed: no socket, so new data never reaches it. */
 		live?: boolean;
+		/**
+		 * When the socket may open (see `afterFirstMap`): the subscription replays from the
+		 * view's seq, so waiting loses nothing, and the first map does not share the network
+		 * and the main thread with it.
+		 */
+		connectAfter?: Promise<unknown>;
 	} = {}
 ): LiveConnection {
 	/** A client at the data version the view holds (URLs carry it: see versionedUrl). */
@@ -53,7 +59,19 @@ export function keepViewCurrent(
 	$effect(() => {
 		view.seq = live.seq;
 	});
-	if (options.live !== false) $effect(() => live.connect());
+	if (options.live !== false) {
+		$effect(() => {
+			let disconnect: (() => void) | null = null;
+			let gone = false;
+			void (options.connectAfter ?? Promise.resolve()).then(() => {
+				if (!gone) disconnect = live.connect();
+			});
+			return () => {
+				gone = true;
+				disconnect?.();
+			};
+		});
+	}
 
 	// The commit log's recent history; live arrivals are appended by the view.
 	loader('changes', async (signal) => {
@@ -70,7 +88,9 @@ export function keepViewCurrent(
 		if (options.live === false && held?.year === asked.year && held.measure === asked.measure) {
 			return;
 		}
-		const body = await api().remittances(asked, { signal });
+		// Another year of a pinned view: as it stood at the view's data version too.
+		const asof = options.live === false ? untrack(() => view.seq) : undefined;
+		const body = await api().remittances({ ...asked, asof }, { signal });
 		const values = new Map(
 			body.countries.filter((c) => c.value !== null).map((c) => [c.iso3, c.value!])
 		);
@@ -99,4 +119,18 @@ export function keepViewCurrent(
 	});
 
 	return live;
+}
+
+/**
+ * A promise settled by the map's first drawn frame (call `drawn` from CountryMap's onready),
+ * or after `fallbackMs` if the map cannot draw (no WebGL), so live data still arrives.
+ */
+export function afterFirstMap(fallbackMs = 5000): { promise: Promise<void>; drawn: () => void } {
+	let drawn = () => {};
+	const promise = new Promise<void>((resolve) => {
+		drawn = resolve;
+		// Only in the browser: a server render must not leave a timer behind.
+		if (typeof window !== 'undefined') setTimeout(resolve, fallbackMs);
+	});
+	return { promise, drawn };
 }

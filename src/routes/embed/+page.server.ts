@@ -3,13 +3,13 @@ import { borderStatusSeries } from '$lib/server/db/borderStatus';
 import { changesSince, lastSeq } from '$lib/server/db/changeLog';
 import { listCountries } from '$lib/server/db/countries';
 import { parseViewState } from '$lib/domain/viewState';
-import { remittancesIn, remittanceYears } from '$lib/server/db/remittances';
+import { remittancesAsOf, remittancesIn, remittanceYears } from '$lib/server/db/remittances';
 import { serverContext } from '$lib/server/context';
 
 /**
  * The embed's data. A pinned embed (`live=0&asof=<seq>`, what the builder copies) shows the
- * border status as it stood at that data version: changes committed since are undone, so an
- * article's map does not change under it.
+ * border status and remittances as they stood at that data version: changes committed since
+ * are undone, so an article's map does not change under it.
  */
 export function load({ url }) {
 	const { db } = serverContext();
@@ -38,7 +38,11 @@ export function load({ url }) {
 				view.time === 'latest' || !asked
 					? range.latest
 					: Math.min(Math.max(asked, range.first), range.last);
-			const values = remittancesIn(db, year, view.measure)
+			const values = (
+				pinned
+					? remittancesAsOf(db, year, view.measure, asof)
+					: remittancesIn(db, year, view.measure)
+			)
 				.filter((c) => c.value !== null)
 				.map((c): [string, number] => [c.iso3, c.value!]);
 			remittances = { year, measure: view.measure, values };

@@ -252,6 +252,26 @@ export const MIGRATIONS: readonly Migration[] = [
 				) STRICT;
 			`);
 		}
+	},
+	{
+		version: 7,
+		name: 'remittance changes name their measure',
+		up(db) {
+			// A pinned embed undoes the changes committed after its data version; for
+			// remittances it has to know whether a value was received or paid. Earlier rows are
+			// filled in from the indicator code in their run's source (the bulk file's name or
+			// the API URL); a source without one stays unknown and is never undone.
+			db.exec(`
+				ALTER TABLE change_log ADD COLUMN measure TEXT;
+				UPDATE change_log SET measure = (
+					SELECT CASE
+						WHEN r.source LIKE '%BX.TRF.PWKR.CD.DT%' THEN 'received'
+						WHEN r.source LIKE '%BM.TRF.PWKR.CD.DT%' THEN 'paid'
+					END
+					FROM ingest_runs r WHERE r.id = change_log.run_id
+				) WHERE layer = 'remittances';
+			`);
+		}
 	}
 ];
 

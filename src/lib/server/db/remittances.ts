@@ -54,6 +54,51 @@ export function remittancesIn(db: Db, year: number, measure: Measure): Remittanc
 		.all({ year, measure }) as RemittanceEntry[];
 }
 
+/**
+ * The values of one year as they stood at data version `asof`: every remittance (and, for a
+ * share of GDP, GDP) change committed after it is undone, the earliest one last, so each value
+ * is the `old` of its first later change. What a pinned embed shows.
+ */
+export function remittancesAsOf(
+	db: Db,
+	year: number,
+	measure: Measure,
+	asof: number
+): RemittanceEntry[] {
+	const undone = (layer: string, measureOfChange: string | null) => {
+		const before = new Map<string, number | null>();
+		const rows = prepared(
+			db,
+			`SELECT iso3, old FROM change_log
+			WHERE layer = ? AND period = ? AND seq > ? AND measure IS ? ORDER BY seq DESC`
+		).all(layer, String(year), asof, measureOfChange) as { iso3: string; old: number | null }[];
+		for (const row of rows) before.set(row.iso3, row.old);
+		return before;
+	};
+	const revert = (entries: RemittanceEntry[], before: Map<string, number | null>) =>
+		entries.map((e) => (before.has(e.iso3) ? { ...e, value: before.get(e.iso3)! } : e));
+	if (measure !== 'share_gdp') {
+		return revert(remittancesIn(db, year, measure), undone('remittances', measure));
+	}
+	const received = new Map(
+		revert(remittancesIn(db, year, 'received'), undone('remittances', 'received')).map((e) => [
+			e.iso3,
+			e.value
+		])
+	);
+	const gdpNow = prepared(db, 'SELECT iso3, value FROM gdp WHERE year = ?').all(year) as {
+		iso3: string;
+		value: number;
+	}[];
+	const gdp = new Map<string, number | null>(gdpNow.map((g) => [g.iso3, g.value]));
+	for (const [iso3, old] of undone('gdp', null)) gdp.set(iso3, old);
+	return remittancesIn(db, year, 'share_gdp').map((e) => {
+		const r = received.get(e.iso3) ?? null;
+		const g = gdp.get(e.iso3) ?? null;
+		return { ...e, value: r !== null && g !== null && g > 0 ? (r * 100) / g : null };
+	});
+}
+
 export function remittanceSeries(db: Db, iso3: string): Record<Measure, YearValue[]> {
 	const byMeasure = (measure: 'received' | 'paid') =>
 		db

@@ -5,7 +5,12 @@
 import type { z } from 'zod';
 import type { EmbedImageQuery } from '../../domain/apiSchemas.ts';
 import { LEVELS, NO_DATA_LABEL } from '../../domain/borderStatus.ts';
-import { dayAt, resolveTime } from '../../domain/borderStatusSeries.ts';
+import {
+	dayAt,
+	levelsOn,
+	resolveTime,
+	revertBorderStatusChanges
+} from '../../domain/borderStatusSeries.ts';
 import { formatDayLong } from '../../domain/date.ts';
 import { canonicalRegion } from '../../domain/regions.ts';
 import {
@@ -17,9 +22,16 @@ import {
 } from '../../domain/remittances.ts';
 import { SOURCES } from '../../domain/sources.ts';
 import { borderStatusOn, borderStatusSeries } from '../db/borderStatus.ts';
+import { changesSince } from '../db/changeLog.ts';
 import { listCountries } from '../db/countries.ts';
 import type { Db } from '../db/open.ts';
-import { corridorsOf, corridorYears, remittancesIn, remittanceYears } from '../db/remittances.ts';
+import {
+	corridorsOf,
+	corridorYears,
+	remittancesAsOf,
+	remittancesIn,
+	remittanceYears
+} from '../db/remittances.ts';
 import { selection } from '../http/filters.ts';
 import { regionFilter } from '../http/region.ts';
 import { BadRequest } from '../http/respond.ts';
@@ -47,11 +59,25 @@ interface BorderFill {
 	names: Map<string, string>;
 }
 
-function borderStatusFill(db: Db, time: string, members: Set<string> | null): BorderFill {
-	const series = borderStatusSeries(db);
-	if (!series) throw new BadRequest('no border-status data has been ingested yet');
-	const day = dayAt(series, resolveTime(series, time));
-	const rows = borderStatusOn(db, day);
+function borderStatusFill(
+	db: Db,
+	time: string,
+	members: Set<string> | null,
+	asof: number | null
+): BorderFill {
+	const current = borderStatusSeries(db);
+	if (!current) throw new BadRequest('no border-status data has been ingested yet');
+	// Pinned: the series as /embed serves it at that version (changes since undone).
+	const series =
+		asof === null
+			? current
+			: revertBorderStatusChanges(current, changesSince(db, 'border-status', asof));
+	const index = resolveTime(series, time);
+	const day = dayAt(series, index);
+	const pinnedLevels = asof === null ? null : levelsOn(series, index);
+	const rows = borderStatusOn(db, day).map((row) =>
+		pinnedLevels ? { ...row, level: pinnedLevels.get(row.iso3) ?? null } : row
+	);
 	const fills = new Map<string, string | null>();
 	const counts = [0, 0, 0, 0, 0];
 	let noData = 0;
@@ -90,12 +116,17 @@ export function embedImage(db: Db, q: EmbedImageParams): MapImage {
 	const suffix = region ? `: ${region}` : '';
 	const theme = q.theme === 'dark' ? 'dark' : 'light';
 	const base = { inRegion: members, selected, theme } as const;
+	// A pinned view (live=0&asof=…) is drawn as the data stood at its version, like /embed.
+	const asof = q.live === '0' && q.asof !== undefined ? q.asof : null;
 
 	if (q.layer === 'remittances') {
 		const years = remittanceYears(db, q.measure);
 		if (!years) throw new BadRequest('no remittance data has been ingested yet');
 		const year = q.time === 'latest' ? years.latest : Number(q.time.slice(0, 4));
-		const rows = remittancesIn(db, year, q.measure);
+		const rows =
+			asof === null
+				? remittancesIn(db, year, q.measure)
+				: remittancesAsOf(db, year, q.measure, asof);
 		const fills = new Map<string, string | null>();
 		const counts = VALUE_COLORS.map(() => 0);
 		let noData = 0;
@@ -143,7 +174,7 @@ export function embedImage(db: Db, q: EmbedImageParams): MapImage {
 		};
 	}
 
-	const border = borderStatusFill(db, q.time, members);
+	const border = borderStatusFill(db, q.time, members, asof);
 	if (q.layer === 'border-status') {
 		return {
 			...base,

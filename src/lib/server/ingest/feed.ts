@@ -17,7 +17,13 @@ export interface ApplyContext {
 		period: string,
 		old: number | null,
 		next: number | null,
-		detail?: { note?: string | null; sourceUrl?: string | null; partner?: string | null }
+		detail?: {
+			note?: string | null;
+			sourceUrl?: string | null;
+			partner?: string | null;
+			/** Which remittance measure a `remittances` change is ('received' or 'paid'). */
+			measure?: string | null;
+		}
 	): void;
 }
 

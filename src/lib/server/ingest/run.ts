@@ -115,8 +115,9 @@ export function commitRun<T>(
 	};
 	const at = new Date().toISOString();
 	const insertChange = db.prepare(
-		`INSERT INTO change_log (at, layer, iso3, period, old, new, run_id, note, source_url, partner)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+		`INSERT INTO change_log
+			(at, layer, iso3, period, old, new, run_id, note, source_url, partner, measure)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	);
 	const write = db.transaction(() => {
 		const runId = Number(
@@ -145,7 +146,8 @@ export function commitRun<T>(
 							runId,
 							detail?.note ?? null,
 							detail?.sourceUrl ?? null,
-							detail?.partner ?? null
+							detail?.partner ?? null,
+							detail?.measure ?? null
 						).lastInsertRowid
 					);
 					firstSeq ??= seq;

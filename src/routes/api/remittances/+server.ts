@@ -1,6 +1,6 @@
 import { CSV_COLUMNS, RemittancesQuery, type RemittancesBody } from '$lib/domain/apiSchemas';
 import { MEASURE_INFO } from '$lib/domain/remittances';
-import { remittancesIn, remittanceYears } from '$lib/server/db/remittances';
+import { remittancesAsOf, remittancesIn, remittanceYears } from '$lib/server/db/remittances';
 import { serverContext } from '$lib/server/context';
 import { collectionResponse } from '$lib/server/http/exports';
 import { selected, selection } from '$lib/server/http/filters';
@@ -17,7 +17,11 @@ export function GET({ url }) {
 		if (year < years.first || year > years.last) {
 			throw new BadRequest(`year: ${query.measure} data covers ${years.first}–${years.last}`);
 		}
-		const countries = remittancesIn(db, year, query.measure).filter((c) => selected(sel, c.iso3));
+		const values =
+			query.asof === undefined
+				? remittancesIn(db, year, query.measure)
+				: remittancesAsOf(db, year, query.measure, query.asof);
+		const countries = values.filter((c) => selected(sel, c.iso3));
 		const unit = MEASURE_INFO[query.measure].unit;
 		const body: RemittancesBody = { year, measure: query.measure, unit, countries };
 		return collectionResponse({
@@ -29,7 +33,11 @@ export function GET({ url }) {
 			title: MEASURE_INFO[query.measure].label,
 			selection: sel,
 			period: String(year),
-			filters: { year, measure: query.measure },
+			filters: {
+				year,
+				measure: query.measure,
+				...(query.asof === undefined ? {} : { asof: query.asof })
+			},
 			rows: countries.map((c) => ({ year, measure: query.measure, unit, ...c })),
 			columns: CSV_COLUMNS.remittances,
 			body: () => body,

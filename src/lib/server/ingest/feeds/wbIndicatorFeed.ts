@@ -98,7 +98,8 @@ export function applyIndicatorValues(
 		if (old === p.value) continue;
 		if (p.value === null) table.remove(p.code, p.year);
 		else table.set(p.code, p.year, p.value);
-		if (!p.aggregate) recordChange(layer, p.code, String(p.year), old, p.value);
+		if (p.aggregate) continue;
+		recordChange(layer, p.code, String(p.year), old, p.value, { measure: target.measure });
 	}
 }
 
