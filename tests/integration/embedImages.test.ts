@@ -66,7 +66,33 @@ const INTERIOR: Record<string, [number, number]> = {
 	CAN: [-105, 58]
 };
 
+/** The text of the SVG's <desc>: its summary and source line. */
+const descOf = (svg: string) =>
+	/<desc id="map-desc">([^<]*)<\/desc>/
+		.exec(svg)![1]!
+		.replaceAll('&amp;', '&')
+		.replaceAll('&apos;', "'");
+/** What the embed page says it shows (its meta description: the same sentence). */
+async function pageDescription(query: string): Promise<string> {
+	const html = await (await get(`/embed?${query}`)).text();
+	return /<meta name="description" content="([^"]*)"/.exec(html)![1]!.replaceAll('&amp;', '&');
+}
+
 describe('/embed.svg', () => {
+	it('says what the embed page says it shows, counted the same way', async () => {
+		for (const query of [
+			`time=${DAY}`,
+			`time=${DAY}&region=Western%20Africa`,
+			'layer=remittances&time=2019',
+			'layer=remittances&time=2020&measure=paid&region=Europe',
+			'layer=remittances&time=2019&measure=share_gdp'
+		]) {
+			const sentence = await pageDescription(query);
+			expect(sentence.length, query).toBeGreaterThan(40);
+			expect(descOf(await (await get(`/embed.svg?${query}`)).text()), query).toContain(sentence);
+		}
+	});
+
 	it('is a well-formed SVG with title, legend, summary and source', async () => {
 		const response = await get(`/embed.svg?time=${DAY}`);
 		expect(response.status).toBe(200);
@@ -76,7 +102,7 @@ describe('/embed.svg', () => {
 		expect(svg).toContain('International travel controls on 15 April 2020');
 		for (const level of LEVELS) expect(svg).toMatch(new RegExp(`${level.label} \\(\\d+\\)`));
 		expect(svg).toMatch(/No data \(\d+\)/);
-		expect(svg).toMatch(/On 15 April 2020, of \d+ countries with data/);
+		expect(svg).toMatch(/On 15 April 2020, of \d+ countries and territories tracked/);
 		expect(svg).toContain('Oxford COVID-19 Government Response Tracker');
 		expect(svg).toContain('Crossings');
 		expect(svg).toMatch(/width="1000"/);
@@ -97,9 +123,14 @@ describe('/embed.svg', () => {
 			checked++;
 		}
 		expect(checked).toBe(9);
-		// The whole legend adds up to the countries the API lists.
+		// The whole legend adds up to the countries OxCGRT tracks (the series' countries), as
+		// the page's legend does; the API lists every country, tracked or not.
+		const { series } = (await (await get('/api/border-status/series')).json()) as {
+			series: { runs: Record<string, unknown> };
+		};
 		const total = [...svg.matchAll(/\((\d+)\)<\/text>/g)].reduce((a, m) => a + Number(m[1]), 0);
-		expect(total).toBe(api.countries.length);
+		expect(total).toBe(Object.keys(series.runs).length);
+		expect(total).toBeLessThan(api.countries.length);
 	});
 
 	it('dims countries outside the region and names it; remittances use the value palette', async () => {

@@ -8,12 +8,7 @@
  */
 /* eslint-disable svelte/prefer-svelte-reactivity -- the collections here are values, built
    whole inside $derived or assigned whole to $state.raw, never changed in place. */
-import {
-	LEVELS,
-	NO_DATA_LABEL,
-	type BorderStatusSeries,
-	type Level
-} from '../domain/borderStatus.ts';
+import type { BorderStatusSeries, Level } from '../domain/borderStatus.ts';
 import {
 	applyBorderStatusChange,
 	changesPerDay,
@@ -27,12 +22,16 @@ import {
 	resolveTime
 } from '../domain/borderStatusSeries.ts';
 import type { Country } from '../domain/country.ts';
+import {
+	borderStatusDescription,
+	countLevels,
+	remittanceDescription
+} from '../domain/descriptions.ts';
 import { formatDayLong } from '../domain/date.ts';
 import type { ChangeItem } from '../domain/live.ts';
 import type { FeedEntry } from '../changes/changeFilters.ts';
 import { DEFAULT_SORT, type TableSort } from '../table/tableColumns.ts';
 import {
-	formatValue,
 	MEASURE_INFO,
 	valueClass,
 	type Corridor,
@@ -239,29 +238,19 @@ export class CrossingsView {
 		this.series ? Object.keys(this.series.runs).filter((iso3) => this.isMember(iso3)) : []
 	);
 	/** How many of the tracked countries are at each level on the day (null: no data that day). */
-	counts = $derived.by(() => {
-		const counts = new Map<Level | null, number>([[null, 0]]);
-		for (const l of LEVELS) counts.set(l.level, 0);
-		for (const iso3 of this.tracked) {
-			const level = this.levels.get(iso3) ?? null;
-			counts.set(level, (counts.get(level) ?? 0) + 1);
-		}
-		return counts;
-	});
+	counts = $derived(countLevels(this.tracked, this.levels));
 
 	/** One sentence for the overview and for screen readers. */
-	summary = $derived.by(() => {
-		if (!this.series) return '';
-		const where = this.regionName ? ` in ${this.regionName}` : '';
-		const parts = LEVELS.toReversed()
-			.map((l) => ({ l, n: this.counts.get(l.level) ?? 0 }))
-			.filter(({ n }) => n > 0)
-			.map(({ l, n }) => `${n} ${l.label.toLowerCase()}`);
-		const noData = this.counts.get(null) ?? 0;
-		const tail = noData ? `; ${noData} ${NO_DATA_LABEL.toLowerCase()}` : '';
-		const listed = parts.length > 0 ? parts.join(', ') : 'none with data';
-		return `On ${formatDayLong(this.day)}, of ${this.tracked.length} countries and territories tracked${where}: ${listed}${tail}.`;
-	});
+	summary = $derived(
+		this.series
+			? borderStatusDescription({
+					day: this.day,
+					tracked: this.tracked.length,
+					counts: this.counts,
+					regionName: this.regionName
+				})
+			: ''
+	);
 
 	levelOf(iso3: string): { level: Level | null; since: string | null } {
 		return this.series ? levelOn(this.series, iso3, this.dayIndex) : { level: null, since: null };
@@ -290,22 +279,14 @@ export class CrossingsView {
 	remittanceSummary = $derived.by(() => {
 		const shown = this.remittanceValues;
 		if (!shown) return '';
-		const where = this.regionName ? ` in ${this.regionName}` : '';
-		const values = [...shown.values]
-			.filter(([iso3]) => this.isMember(iso3))
-			.map(([iso3, value]) => ({ name: this.countriesByIso3.get(iso3)?.name ?? iso3, value }))
-			.sort((a, b) => b.value - a.value);
-		const top = values[0];
-		if (!top)
-			return `No country${where} has ${MEASURE_INFO[shown.measure].short} figures for ${shown.year}.`;
-		const format = (v: number) => formatValue(shown.measure, v);
-		if (shown.measure === 'share_gdp') {
-			const median = values[Math.floor(values.length / 2)]!.value;
-			return `In ${shown.year}, remittances received were worth ${format(top.value)} of GDP in ${top.name}, the most of ${values.length} countries${where}; the median was ${format(median)}.`;
-		}
-		const total = values.reduce((sum, v) => sum + v.value, 0);
-		const verb = shown.measure === 'received' ? 'received' : 'paid out';
-		return `In ${shown.year}, ${values.length} countries${where} ${verb} ${format(total)} in personal remittances; the most, ${top.name}: ${format(top.value)}.`;
+		return remittanceDescription({
+			year: shown.year,
+			measure: shown.measure,
+			values: [...shown.values]
+				.filter(([iso3]) => this.isMember(iso3))
+				.map(([iso3, value]) => ({ name: this.countriesByIso3.get(iso3)?.name ?? iso3, value })),
+			regionName: this.regionName
+		});
 	});
 
 	// ---- corridors

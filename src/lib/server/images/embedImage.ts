@@ -6,6 +6,11 @@ import type { z } from 'zod';
 import type { EmbedImageQuery } from '../../domain/apiSchemas.ts';
 import { LEVELS, NO_DATA_LABEL } from '../../domain/borderStatus.ts';
 import {
+	borderStatusDescription,
+	countLevels,
+	remittanceDescription
+} from '../../domain/descriptions.ts';
+import {
 	dayAt,
 	levelsOn,
 	resolveTime,
@@ -21,7 +26,7 @@ import {
 	valueClass
 } from '../../domain/remittances.ts';
 import { SOURCES } from '../../domain/sources.ts';
-import { borderStatusOn, borderStatusSeries } from '../db/borderStatus.ts';
+import { borderStatusSeries } from '../db/borderStatus.ts';
 import { changesSince } from '../db/changeLog.ts';
 import { listCountries } from '../db/countries.ts';
 import type { Db } from '../db/open.ts';
@@ -49,20 +54,22 @@ function sourceLine(ids: (keyof typeof SOURCES)[]): string {
 	return `Source: ${ids.map((id) => SOURCES[id].source).join(' ')} Map: ${CREDIT}.`;
 }
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
-
 interface BorderFill {
 	day: string;
 	fills: Map<string, string | null>;
 	legend: LegendItem[];
 	sentence: string;
-	names: Map<string, string>;
 }
 
+/**
+ * The border-status fill, legend and sentence, counted as the page counts them: the countries
+ * OxCGRT tracks (in the region), each at its level on the day or without data that day.
+ */
 function borderStatusFill(
 	db: Db,
 	time: string,
 	members: Set<string> | null,
+	regionName: string | null,
 	asof: number | null
 ): BorderFill {
 	const current = borderStatusSeries(db);
@@ -74,36 +81,22 @@ function borderStatusFill(
 			: revertBorderStatusChanges(current, changesSince(db, 'border-status', asof));
 	const index = resolveTime(series, time);
 	const day = dayAt(series, index);
-	const pinnedLevels = asof === null ? null : levelsOn(series, index);
-	const rows = borderStatusOn(db, day).map((row) =>
-		pinnedLevels ? { ...row, level: pinnedLevels.get(row.iso3) ?? null } : row
-	);
+	const levels = levelsOn(series, index);
 	const fills = new Map<string, string | null>();
-	const counts = [0, 0, 0, 0, 0];
-	let noData = 0;
-	for (const row of rows) {
-		fills.set(row.iso3, row.level === null ? null : LEVELS[row.level]!.color);
-		if (members && !members.has(row.iso3)) continue;
-		if (row.level === null) noData++;
-		else counts[row.level]!++;
+	for (const { iso3 } of listCountries(db)) {
+		const level = levels.get(iso3);
+		fills.set(iso3, level === undefined ? null : LEVELS[level]!.color);
 	}
+	const tracked = Object.keys(series.runs).filter((iso3) => !members || members.has(iso3));
+	const counts = countLevels(tracked, levels);
 	const legend: LegendItem[] = LEVELS.map((l) => ({
 		label: l.label,
 		color: l.color,
-		count: counts[l.level]!
+		count: counts.get(l.level) ?? 0
 	}));
-	legend.push({ label: NO_DATA_LABEL, color: null, count: noData });
-	const withData = counts.reduce((a, b) => a + b, 0);
-	const parts = [...LEVELS]
-		.reverse()
-		.filter((l) => counts[l.level]! > 0)
-		.map((l) => `${counts[l.level]} ${l.label.toLowerCase()}`);
-	const sentence =
-		withData === 0
-			? `On ${formatDayLong(day)}, no country shown has data.`
-			: `On ${formatDayLong(day)}, of ${plural(withData, 'country', 'countries')} with data: ${parts.join(', ')}` +
-				(noData > 0 ? `; ${noData} without data.` : '.');
-	return { day, fills, legend, sentence, names: new Map(rows.map((r) => [r.iso3, r.name])) };
+	legend.push({ label: NO_DATA_LABEL, color: null, count: counts.get(null) ?? 0 });
+	const sentence = borderStatusDescription({ day, tracked: tracked.length, counts, regionName });
+	return { day, fills, legend, sentence };
 }
 
 /** The image for a validated query (400 for an unknown region, 404 for an unknown country). */
@@ -114,6 +107,7 @@ export function embedImage(db: Db, q: EmbedImageParams): MapImage {
 		? (canonicalRegion(listCountries(db), q.region) ?? q.region.trim())
 		: null;
 	const suffix = region ? `: ${region}` : '';
+	const names = new Map(listCountries(db).map((c) => [c.iso3, c.name]));
 	const theme = q.theme === 'dark' ? 'dark' : 'light';
 	const base = { inRegion: members, selected, theme } as const;
 	// A pinned view (live=0&asof=…) is drawn as the data stood at its version, like /embed.
@@ -148,17 +142,12 @@ export function embedImage(db: Db, q: EmbedImageParams): MapImage {
 		}));
 		legend.push({ label: NO_DATA_LABEL, color: null, count: noData });
 		const info = MEASURE_INFO[q.measure];
-		const valued = shown.filter((r) => r.value !== null) as { name: string; value: number }[];
-		const top = [...valued].sort((a, b) => b.value - a.value).slice(0, 3);
-		const topText = top.map((r) => `${r.name} (${formatValue(q.measure, r.value)})`).join(', ');
-		let summary: string;
-		if (valued.length === 0) summary = `In ${year}, no country shown has data.`;
-		else if (q.measure === 'share_gdp') {
-			summary = `In ${year}, ${plural(valued.length, 'country', 'countries')} have data; the highest shares of GDP: ${topText}.`;
-		} else {
-			const total = valued.reduce((a, r) => a + r.value, 0);
-			summary = `In ${year}, ${plural(valued.length, 'country', 'countries')} reported ${info.label.toLowerCase()}, ${formatValue(q.measure, total)} in all; the largest: ${topText}.`;
-		}
+		const summary = remittanceDescription({
+			year,
+			measure: q.measure,
+			values: shown.filter((r): r is typeof r & { value: number } => r.value !== null),
+			regionName: region
+		});
 		const title =
 			q.measure === 'share_gdp'
 				? `Remittances received as a share of GDP in ${year}${suffix}`
@@ -169,12 +158,12 @@ export function embedImage(db: Db, q: EmbedImageParams): MapImage {
 			fills,
 			arcs: [],
 			legend,
-			summary: `${summary}${noData > 0 ? ` ${noData} without data.` : ''}`,
+			summary,
 			source: sourceLine(['remittances'])
 		};
 	}
 
-	const border = borderStatusFill(db, q.time, members, asof);
+	const border = borderStatusFill(db, q.time, members, region, asof);
 	if (q.layer === 'border-status') {
 		return {
 			...base,
@@ -201,7 +190,7 @@ export function embedImage(db: Db, q: EmbedImageParams): MapImage {
 			.slice(0, CORRIDOR_ARCS);
 		const max = corridors[0]?.value ?? 1;
 		arcs = corridors.map((c) => ({ from: c.from, to: c.to, weight: Math.sqrt(c.value / max) }));
-		const name = border.names.get(focus) ?? focus;
+		const name = names.get(focus) ?? focus;
 		title = `Remittances into ${name} (${year}) and travel controls on ${formatDayLong(border.day)}${suffix}`;
 		corridorText =
 			corridors.length === 0
@@ -209,7 +198,7 @@ export function embedImage(db: Db, q: EmbedImageParams): MapImage {
 				: `Largest corridors into ${name} in ${year}: ` +
 					corridors
 						.slice(0, 5)
-						.map((c) => `${border.names.get(c.from) ?? c.from} ${formatValue('received', c.value)}`)
+						.map((c) => `${names.get(c.from) ?? c.from} ${formatValue('received', c.value)}`)
 						.join(', ') +
 					'.';
 	}
