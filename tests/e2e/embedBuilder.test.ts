@@ -19,12 +19,6 @@ beforeAll(async () => {
 		launchChromium()
 	]);
 	({ page, problems } = await watchedPage(browser));
-	// The preview frames /embed; until that page is served, its 404 is not this page's error.
-	await page.route('**/embed?**', async (route) => {
-		const response = await route.fetch();
-		if (response.status() !== 404) return route.fulfill({ response });
-		return route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>embed</title>' });
-	});
 });
 afterAll(async () => {
 	await browser?.close();
