@@ -302,3 +302,36 @@ describe('the view on the bundled data', () => {
 		expect(day.counts).toEqual([0, 1, 2, 3, 4].map((l) => view.counts.get(l as 0) ?? 0));
 	});
 });
+
+describe("the presenter's time controls", () => {
+	it('steps days on the border layers and years on remittances, stopping at the ends', () => {
+		const view = new CrossingsView(small, new URLSearchParams('time=2020-01-02'));
+		view.stepTime(1);
+		expect(view.day).toBe('2020-01-03');
+		view.stepTime(7);
+		expect(view.day).toBe('2020-01-10');
+		view.stepTime(-30);
+		expect(view.day).toBe('2020-01-01');
+		view.layer = 'remittances';
+		const years = view.years!;
+		view.year = years.first;
+		view.stepTime(-1);
+		expect(view.year).toBe(years.first);
+		view.stepTime(1);
+		expect(view.year).toBe(years.first + 1);
+		// Days are untouched by the remittance steps.
+		expect(view.day).toBe('2020-01-01');
+	});
+
+	it('finds the previous and next day on which a level changed', () => {
+		// KEN changes on day 5 (6 January), FRA on day 3 (4 January).
+		const view = new CrossingsView(small, new URLSearchParams('time=2020-01-01'));
+		expect(view.changeDayIndex(1)).toBe(3);
+		view.dayIndex = 3;
+		expect(view.changeDayIndex(1)).toBe(5);
+		expect(view.changeDayIndex(-1)).toBeNull();
+		view.dayIndex = 9;
+		expect(view.changeDayIndex(-1)).toBe(5);
+		expect(view.changeDayIndex(1)).toBeNull();
+	});
+});

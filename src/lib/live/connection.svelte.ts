@@ -32,6 +32,8 @@ export class LiveConnection {
 	/** When the last change arrived (or the connection last confirmed it is current). */
 	updatedAt = $state<number | null>(null);
 	#socket: Socket<LiveServerToClient, LiveClientToServer> | null = null;
+	/** Other features on this page's one socket (follow sessions): told of every (re)connect. */
+	#onConnect: ((socket: Socket) => void)[] = [];
 	#options: LiveConnectionOptions;
 	#resyncing = false;
 
@@ -63,7 +65,10 @@ export class LiveConnection {
 			reconnectionDelayMax: 5000
 		});
 		this.#socket = socket;
-		socket.on('connect', () => this.#subscribe());
+		socket.on('connect', () => {
+			this.#subscribe();
+			for (const handler of this.#onConnect) handler(socket as unknown as Socket);
+		});
 		socket.on('disconnect', () => (this.status = navigator.onLine ? 'reconnecting' : 'offline'));
 		socket.io.on('reconnect_attempt', () => {
 			this.status = navigator.onLine ? 'reconnecting' : 'offline';
@@ -91,6 +96,19 @@ export class LiveConnection {
 			window.removeEventListener('pageshow', show);
 			socket.close();
 			this.#socket = null;
+		};
+	}
+
+	/**
+	 * Runs `handler` with the socket now if it is connected and after every reconnect, so a
+	 * feature can (re)join its rooms; returns a function that stops it. Its events are its own
+	 * to type (see sessionClient.ts).
+	 */
+	onConnect(handler: (socket: Socket) => void): () => void {
+		this.#onConnect.push(handler);
+		if (this.#socket?.connected) handler(this.#socket as unknown as Socket);
+		return () => {
+			this.#onConnect = this.#onConnect.filter((h) => h !== handler);
 		};
 	}
 

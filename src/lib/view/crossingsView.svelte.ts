@@ -181,6 +181,24 @@ export class CrossingsView {
 		if (this.series) this.dayIndex = indexOfDay(this.series, day);
 	}
 
+	/** Moves time by `by` steps: days on the border-status layers, years on remittances. */
+	stepTime(by: number): void {
+		if (this.layer === 'remittances') {
+			if (this.years) this.year = clamp(this.year + by, this.years.first, this.years.last);
+		} else if (this.days > 0) {
+			this.dayIndex = clamp(this.dayIndex + by, 0, this.days - 1);
+		}
+	}
+
+	/** The nearest day before (-1) or after (1) the one shown on which a level changed. */
+	changeDayIndex(direction: 1 | -1): number | null {
+		const changes = this.changesPerDay;
+		for (let i = this.dayIndex + direction; i >= 0 && i < changes.length; i += direction) {
+			if ((changes[i] ?? 0) > 0) return i;
+		}
+		return null;
+	}
+
 	setMeasure(measure: Measure): void {
 		const atLatest = this.time === 'latest';
 		this.measure = measure;

@@ -1,0 +1,2 @@
+// The stage shows the same data as the dashboard.
+export { load } from '../+page.server';
