@@ -26,8 +26,12 @@ export const READ_CACHE_HEADERS = {
 	'cdn-cache-control': 'public, max-age=5, stale-while-revalidate=30'
 };
 
-/** Reads that must always be answered now, by this process: never cached anywhere. */
+/**
+ * Reads that must always be answered now, by this process: never cached anywhere. A presenter
+ * session changes with every lead, not with the data version the cache keys on.
+ */
 const UNCACHED = new Set(['/api/health', '/metrics']);
+const uncached = (path: string) => UNCACHED.has(path) || path.startsWith('/api/sessions/');
 
 const addSecurityHeaders: Handle = async ({ event, resolve }) => {
 	const response = await resolve(event);
@@ -80,10 +84,10 @@ const readCache: Handle = async ({ event, resolve }) => {
 		dev ||
 		request.method !== 'GET' ||
 		request.headers.has('authorization') ||
-		UNCACHED.has(url.pathname)
+		uncached(url.pathname)
 	) {
 		const response = await resolve(event);
-		if (UNCACHED.has(url.pathname)) response.headers.set('cache-control', 'no-store');
+		if (uncached(url.pathname)) response.headers.set('cache-control', 'no-store');
 		return response;
 	}
 	const version = dataVersion();

@@ -5,6 +5,7 @@ import type {
 	LiveServerToClient,
 	SubscribeAck
 } from '../../src/lib/domain/live.ts';
+import type { FollowAck, LeadAck, LeadRequest, SessionView } from '../../src/lib/domain/session.ts';
 
 export type LiveClient = Socket<LiveServerToClient, LiveClientToServer> & {
 	events: ChangesEvent[];
@@ -47,4 +48,25 @@ export function subscribe(
 	request: { layers: string[]; after?: number }
 ): Promise<SubscribeAck> {
 	return new Promise((resolve) => socket.emit('subscribe', request, resolve));
+}
+
+/** A presenter's view using every field of the contract. */
+export const SAMPLE_VIEW: SessionView = {
+	layer: 'border-status',
+	time: '2020-04-15',
+	region: 'Europe',
+	country: ['ITA', 'FRA'],
+	measure: 'received',
+	camera: { center: [12.5, 41.9], zoom: 3.5, bearing: 0 },
+	story: { id: 'spring-2020', step: 2 },
+	caption: 'Italy closes first',
+	title: 'Border closures in spring 2020'
+};
+
+export function lead(socket: LiveClient, request: LeadRequest | object): Promise<LeadAck> {
+	return new Promise((resolve) => socket.emit('session:lead', request as LeadRequest, resolve));
+}
+
+export function follow(socket: LiveClient, id: string): Promise<FollowAck> {
+	return new Promise((resolve) => socket.emit('session:follow', { id }, resolve));
 }

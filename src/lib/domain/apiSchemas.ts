@@ -8,7 +8,8 @@ import { z } from 'zod';
 import { BORDER_STATUS_TABLE_COLUMNS, type BorderStatusTableRow } from './analysis.ts';
 import { isIsoDay } from './date.ts';
 import { MEASURES } from './remittances.ts';
-import { LAYERS } from './viewState.ts';
+import type { SessionView } from './session.ts';
+import { ISO3, isViewTime, LAYERS, MEASURE_PARAMS } from './viewState.ts';
 
 // ---------------------------------------------------------------- parameters
 
@@ -368,6 +369,20 @@ export const RestrictionBody = z
 	})
 	.strict();
 
+export const SessionIdPath = z.object({
+	id: z.string().meta({
+		description: 'The session id (22 characters, base64url).',
+		example: 'Xq3n2GkU9fV0bY1cT8wR4A'
+	})
+});
+
+export const SessionBody = z.strictObject({
+	title: z.string().max(200).optional().meta({
+		description: 'What followers see the session called (at most 200 characters).',
+		example: 'Border closures in spring 2020'
+	})
+});
+
 // ---------------------------------------------------------------- bodies
 
 export const LevelSchema = z.literal([0, 1, 2, 3, 4]).meta({ description: 'OxCGRT C8 level 0–4.' });
@@ -599,6 +614,56 @@ export const RestrictionRetractedResponse = z.object({
 	seq: z.number().int(),
 	retracted: StoredRestrictionSchema
 });
+
+/** Where the presenter's map looks; the map does not rotate, so a bearing is only ever 0. */
+export const SessionCameraSchema = z.strictObject({
+	center: z
+		.tuple([z.number().min(-180).max(180), z.number().min(-90).max(90)])
+		.meta({ description: '[longitude, latitude] in degrees.', example: [10, 20] }),
+	zoom: z.number().min(-2).max(24),
+	bearing: z.literal(0).optional()
+});
+
+/**
+ * A presenter's view (`session:lead`), as followers receive it. Numbers are finite (zod 4
+ * refuses NaN and ±Infinity), unknown fields are refused at every level.
+ */
+export const SessionViewSchema = z.strictObject({
+	layer: z.enum(LAYERS),
+	time: z.string().refine(isViewTime, 'expected latest, a year YYYY or a day YYYY-MM-DD'),
+	region: z.string().max(100).nullable(),
+	country: z.array(z.string().regex(ISO3, 'expected an ISO 3166 alpha-3 code')).max(50),
+	measure: z.enum(MEASURE_PARAMS),
+	camera: SessionCameraSchema.nullable(),
+	story: z
+		.strictObject({ id: z.string().min(1).max(64), step: z.number().int().min(0) })
+		.nullable(),
+	caption: z.string().max(500).nullable(),
+	title: z.string().max(200)
+});
+
+export const SessionCreatedResponse = z.object({
+	id: z.string(),
+	presenterKey: z
+		.string()
+		.meta({ description: 'Shown once: only its hash is stored. Keep it to the presenter.' }),
+	expiresAt: z.string(),
+	presentUrl: z.string().meta({ example: '/present?session=Xq3n2GkU9fV0bY1cT8wR4A&key=…' }),
+	followUrl: z.string().meta({ example: '/?follow=Xq3n2GkU9fV0bY1cT8wR4A' })
+});
+
+export const SessionResponse = z.object({
+	id: z.string(),
+	title: z.string().nullable(),
+	view: SessionViewSchema.nullable().meta({ description: 'Null until the presenter first leads.' }),
+	version: z.number().int().meta({ description: 'Views led so far (0 before the first).' }),
+	updatedAt: z.string(),
+	expiresAt: z.string()
+});
+
+// The page takes its session types from session.ts (no zod there): the same shape, both ways.
+const sameSessionView: Same<z.infer<typeof SessionViewSchema>, SessionView> = true;
+void sameSessionView;
 
 export type CountriesBody = z.infer<typeof CountriesResponse>;
 export type HealthBody = z.infer<typeof HealthResponse>;

@@ -1,4 +1,11 @@
 /** The Socket.IO `/live` protocol, shared by server and client. */
+import type {
+	FollowAck,
+	FollowRequest,
+	LeadAck,
+	LeadRequest,
+	SessionViewEvent
+} from './session.ts';
 
 export const LIVE_NAMESPACE = '/live';
 export const LIVE_LAYERS = ['border-status', 'remittances', 'gdp', 'corridors'] as const;
@@ -47,10 +54,17 @@ export type SubscribeAck =
 
 export interface LiveServerToClient {
 	changes(event: ChangesEvent): void;
+	/** A presenter session's new view, to the sockets following it (see session.ts). */
+	'session:view'(event: SessionViewEvent): void;
 }
 
 export interface LiveClientToServer {
 	subscribe(request: SubscribeRequest, ack?: (result: SubscribeAck) => void): void;
+	/** The presenter's view, with the session's key; stored, then sent to its followers. */
+	'session:lead'(request: LeadRequest, ack?: (result: LeadAck) => void): void;
+	/** Follow a session: the ack carries its current state, `session:view` every change after. */
+	'session:follow'(request: FollowRequest, ack?: (result: FollowAck) => void): void;
+	'session:unfollow'(request: FollowRequest): void;
 }
 
 /**

@@ -44,7 +44,12 @@ export const DEFAULT_VIEW: Readonly<ViewState> = {
 };
 
 const TIME = /^(latest|\d{4}|\d{4}-\d{2}-\d{2})$/;
-const ISO3 = /^[A-Z]{3}$/;
+
+/** Whether `time` is `latest`, a year `YYYY` or a calendar day `YYYY-MM-DD`. */
+export const isViewTime = (time: string): boolean =>
+	TIME.test(time) && (time.length !== 10 || isIsoDay(time));
+
+export const ISO3 = /^[A-Z]{3}$/;
 const SESSION = /^[A-Za-z0-9_-]{1,64}$/;
 
 const oneOf = <T extends string>(values: readonly T[], v: string | null): T | undefined =>
@@ -61,8 +66,7 @@ export function parseViewState(params: URLSearchParams): ViewState {
 		.filter((c, i, all) => ISO3.test(c) && all.indexOf(c) === i);
 	return {
 		layer: oneOf(LAYERS, params.get('layer')) ?? DEFAULT_VIEW.layer,
-		time:
-			time && TIME.test(time) && (time.length !== 10 || isIsoDay(time)) ? time : DEFAULT_VIEW.time,
+		time: time && isViewTime(time) ? time : DEFAULT_VIEW.time,
 		region: region ? region.slice(0, 100) : null,
 		country,
 		tab: oneOf(TABS, params.get('tab')) ?? DEFAULT_VIEW.tab,

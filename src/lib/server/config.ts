@@ -19,21 +19,31 @@ export interface Config {
 	/** Live socket limits per client address (see LiveLimits). */
 	liveConnectionsPerMinute: number;
 	liveSubscribesPerMinute: number;
+	/** A presenter session ends this many hours after its last lead (or its creation). */
+	sessionIdleHours: number;
+	/** Presenter sessions one client address may create per hour. */
+	sessionsPerHour: number;
 }
 
-/** A whole number from the environment within [min, max], or the default when unset. */
-function integerEnv(
+/**
+ * A number from the environment within [min, max], or the default when unset: a whole number,
+ * or with `fraction`, a decimal one (`0.5` hours).
+ */
+function numberEnv(
 	env: NodeJS.ProcessEnv,
 	name: string,
 	fallback: number,
 	min: number,
-	max: number
+	max: number,
+	fraction = false
 ): number {
 	const raw = env[name];
 	if (raw === undefined || raw === '') return fallback;
 	const value = Number(raw);
-	if (!/^\d+$/.test(raw.trim()) || value < min || value > max) {
-		throw new Error(`${name} must be a whole number ${min}–${max}, got "${raw}"`);
+	const form = fraction ? /^\d+(\.\d+)?$/ : /^\d+$/;
+	if (!form.test(raw.trim()) || value < min || value > max) {
+		const kind = fraction ? 'number' : 'whole number';
+		throw new Error(`${name} must be a ${kind} ${min}–${max}, got "${raw}"`);
 	}
 	return value;
 }
@@ -42,7 +52,7 @@ export const DEFAULT_RESTRICTION_HORIZON_DAYS = 365;
 
 /** RESTRICTION_HORIZON_DAYS: the API and the ingest CLI read it alike. */
 export function restrictionHorizonDays(env: NodeJS.ProcessEnv = process.env): number {
-	return integerEnv(env, 'RESTRICTION_HORIZON_DAYS', DEFAULT_RESTRICTION_HORIZON_DAYS, 0, 3650);
+	return numberEnv(env, 'RESTRICTION_HORIZON_DAYS', DEFAULT_RESTRICTION_HORIZON_DAYS, 0, 3650);
 }
 
 /** Reads the environment documented in README.md; invalid values stop the process early. */
@@ -62,7 +72,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		feedMaxBytes: feedMaxBytes(env),
 		metricsToken: env.METRICS_TOKEN || null,
 		restrictionHorizonDays: restrictionHorizonDays(env),
-		liveConnectionsPerMinute: integerEnv(env, 'LIVE_CONNECTIONS_PER_MINUTE', 1000, 1, 1_000_000),
-		liveSubscribesPerMinute: integerEnv(env, 'LIVE_SUBSCRIBES_PER_MINUTE', 2000, 1, 1_000_000)
+		liveConnectionsPerMinute: numberEnv(env, 'LIVE_CONNECTIONS_PER_MINUTE', 1000, 1, 1_000_000),
+		liveSubscribesPerMinute: numberEnv(env, 'LIVE_SUBSCRIBES_PER_MINUTE', 2000, 1, 1_000_000),
+		// Fractions allowed: tests end sessions in a second (0.0003 h).
+		sessionIdleHours: numberEnv(env, 'SESSION_IDLE_HOURS', 12, 0.0001, 24 * 365, true),
+		sessionsPerHour: numberEnv(env, 'SESSIONS_PER_HOUR', 20, 1, 1_000_000)
 	};
 }

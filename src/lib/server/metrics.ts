@@ -49,7 +49,7 @@ function createMetrics() {
 		}),
 		refused: new Counter({
 			name: 'crossings_live_refused_total',
-			help: 'Connections and subscriptions refused, by reason',
+			help: 'Connections, subscriptions and session messages refused, by reason',
 			labelNames: ['reason'] as const,
 			registers
 		}),

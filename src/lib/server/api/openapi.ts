@@ -282,6 +282,39 @@ export const OPERATIONS: Record<string, Partial<Record<'get' | 'post' | 'delete'
 			'x-example': '/api/restrictions/1'
 		}
 	},
+	'/api/sessions': {
+		post: {
+			summary: 'Start a presenter session',
+			description:
+				'Anyone may present: no token, but `SESSIONS_PER_HOUR` per client address (429 with `Retry-After` past it). Body: none, or `Content-Type: application/json` `{ title? }` (unknown fields refused). The presenter opens `presentUrl` and leads over the `/live` socket (`session:lead { id, key, view }`); followers open `followUrl` (`session:follow { id }`). The key appears in this answer only (only its hash is stored). A session ends `SESSION_IDLE_HOURS` after its last lead. Never cached.',
+			requestBody: {
+				required: false,
+				content: { 'application/json': { schema: S.SessionBody } }
+			},
+			responses: {
+				'201': json(S.SessionCreatedResponse, 'Created'),
+				'400': error('Invalid body, naming the field'),
+				'413': error('Body larger than 4 KB'),
+				'415': error('A body that is not application/json'),
+				'429': error('Too many sessions from this address; see Retry-After'),
+				'503': error('The database file is gone')
+			},
+			'x-example': '/api/sessions'
+		}
+	},
+	'/api/sessions/{id}': {
+		get: {
+			summary: 'A presenter session as followers see it',
+			description:
+				'Title, the current view (null before the first lead), its version (leads so far) and when the session ends unless the presenter leads again. Never the key. Never cached: it changes with every lead.',
+			requestParams: { path: S.SessionIdPath },
+			responses: {
+				'200': json(S.SessionResponse),
+				'404': error('Unknown or expired session')
+			},
+			'x-example': '/api/sessions/Xq3n2GkU9fV0bY1cT8wR4A'
+		}
+	},
 	'/api/openapi.json': {
 		get: {
 			summary: 'This document',

@@ -272,6 +272,29 @@ export const MIGRATIONS: readonly Migration[] = [
 				) WHERE layer = 'remittances';
 			`);
 		}
+	},
+	{
+		version: 8,
+		name: 'presenter sessions',
+		up(db) {
+			// A follow session lives in the database, not in the socket layer, so it survives a
+			// restart and any process can answer for it. Only the key's SHA-256 is kept: a copy
+			// of the file does not let anyone lead. `view` stays NULL until the first lead;
+			// `version` counts leads, so followers can tell a newer view from an older one.
+			db.exec(`
+				CREATE TABLE presenter_session (
+					id TEXT PRIMARY KEY,
+					key_hash TEXT NOT NULL,
+					title TEXT,
+					view TEXT,
+					version INTEGER NOT NULL DEFAULT 0,
+					created_at TEXT NOT NULL,
+					updated_at TEXT NOT NULL,
+					expires_at TEXT NOT NULL
+				) STRICT;
+				CREATE INDEX presenter_session_by_expiry ON presenter_session(expires_at);
+			`);
+		}
 	}
 ];
 

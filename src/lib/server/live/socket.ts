@@ -15,9 +15,10 @@ import { clientAddress } from '../http/clientAddress.ts';
 import { metrics } from '../metrics.ts';
 import { ChangeWatcher } from './changeWatcher.ts';
 import { backlog, readCommits, type Commit } from './commits.ts';
+import { attachSessions, type SessionLimits } from './sessionSocket.ts';
 
-type LiveSocket = Socket<LiveClientToServer, LiveServerToClient>;
-type LiveNamespace = Namespace<LiveClientToServer, LiveServerToClient>;
+export type LiveSocket = Socket<LiveClientToServer, LiveServerToClient>;
+export type LiveNamespace = Namespace<LiveClientToServer, LiveServerToClient>;
 
 const Subscribe = z.object({
 	layers: z.array(z.enum(LIVE_LAYERS)).min(1).max(LIVE_LAYERS.length),
@@ -74,6 +75,8 @@ export interface LiveOptions {
 	intervalMs?: number;
 	maxItems?: number;
 	limits?: Partial<LiveLimits>;
+	/** Presenter sessions' per-socket limits (see sessionSocket.ts). */
+	sessionLimits?: Partial<SessionLimits>;
 }
 
 /**
@@ -140,7 +143,7 @@ const retryAfter = (res: unknown) =>
  * Attaches Socket.IO to the app's HTTP server with the `/live` namespace. Subscribers get
  * a replay from change_log, then every new commit as one `changes` event. Each process
  * emits only to its own sockets (`local`), so several processes behind one database never
- * deliver a commit twice.
+ * deliver a commit twice. Presenter sessions share the namespace (sessionSocket.ts).
  */
 export function attachLive(
 	httpServer: HttpServer,
@@ -156,7 +159,7 @@ export function attachLive(
 	const addressOf = (req: IncomingMessage) => clientAddress(req.headers, req.socket.remoteAddress);
 
 	const io = new Server(httpServer, {
-		// Viewers only send small subscriptions.
+		// Viewers only send small subscriptions; a presenter's view is at most 8 KB.
 		maxHttpBufferSize: 16 * 1024,
 		transports: ['websocket', 'polling'],
 		serveClient: false,
@@ -283,6 +286,7 @@ export function attachLive(
 	});
 	watcher.start();
 	ctx.live = watcher;
+	const sessions = attachSessions(live, ctx, options.sessionLimits);
 
 	return {
 		io,
@@ -290,6 +294,7 @@ export function attachLive(
 		close: () =>
 			new Promise<void>((resolve) => {
 				watcher.stop();
+				sessions.stop();
 				delete ctx.live;
 				void io.close(() => resolve());
 			})

@@ -1,0 +1,212 @@
+/**
+ * Presenter follow sessions on the `/live` namespace: `session:lead` (the presenter, with the
+ * key), `session:follow` / `session:unfollow` (everyone), `session:view` (to followers).
+ * Every accepted view is stored before it is sent, so a follower that joins late, reconnects
+ * or meets a restarted server gets the current one from the database.
+ */
+import { z } from 'zod';
+import {
+	SESSION_ID_PATTERN,
+	UNKNOWN_SESSION,
+	type FollowAck,
+	type LeadAck
+} from '../../domain/session.ts';
+import type { ServerContext } from '../context.ts';
+import { metrics } from '../metrics.ts';
+import type { LiveNamespace, LiveSocket } from './socket.ts';
+import {
+	HOUR_MS,
+	issueText,
+	parseSessionView,
+	readSession,
+	storeView,
+	sweepExpiredSessions,
+	verifyPresenter
+} from './sessions.ts';
+
+export interface SessionLimits {
+	/** Views one socket may lead per second, on average … */
+	leadsPerSecond: number;
+	/** … and at once (a presenter scrubbing the timeline sends a burst). */
+	leadBurst: number;
+	/** Follows (and unfollows) per socket per second, and at once. */
+	followsPerSecond: number;
+	followBurst: number;
+	/** Sessions one socket may follow at the same time. */
+	followedPerSocket: number;
+}
+
+export const DEFAULT_SESSION_LIMITS: SessionLimits = {
+	leadsPerSecond: 30,
+	leadBurst: 60,
+	followsPerSecond: 5,
+	followBurst: 20,
+	followedPerSocket: 8
+};
+
+const ROOM_PREFIX = 'session:';
+export const sessionRoom = (id: string) => ROOM_PREFIX + id;
+
+/**
+ * A token bucket: `burst` messages at once, refilled at `perSecond`. Synchronous, unlike
+ * rate-limiter-flexible's promises, so a presenter's leads are stored and sent in the order
+ * they arrived.
+ */
+export class TokenBucket {
+	#tokens: number;
+	#at: number;
+
+	constructor(
+		readonly perSecond: number,
+		readonly burst: number,
+		now = performance.now()
+	) {
+		this.#tokens = burst;
+		this.#at = now;
+	}
+
+	/** Takes a token: 0 when there was one, else the milliseconds until there will be. */
+	take(now = performance.now()): number {
+		this.#tokens = Math.min(this.burst, this.#tokens + ((now - this.#at) / 1000) * this.perSecond);
+		this.#at = now;
+		if (this.#tokens >= 1) {
+			this.#tokens -= 1;
+			return 0;
+		}
+		return Math.ceil(((1 - this.#tokens) / this.perSecond) * 1000);
+	}
+}
+
+// Here only the form of a request, so a wrong type is an answer naming the field rather than
+// an exception; the key is then checked by value (`verifyPresenter`), the view after it.
+const LeadShape = z.looseObject({
+	id: z.string().max(64),
+	key: z.string({ error: 'the presenter key is required' }).max(64, 'not a presenter key')
+});
+const FollowShape = z.object({ id: z.string().max(64) });
+
+/** Answers through the client's ack, when it sent one (a message without one gets nothing). */
+const replier =
+	<T>(ack: unknown) =>
+	(result: T) => {
+		if (typeof ack === 'function') ack(result);
+	};
+
+/** Handles the session events of every socket on `live`; returns a stop for shutdown. */
+export function attachSessions(
+	live: LiveNamespace,
+	ctx: ServerContext,
+	overrides: Partial<SessionLimits> = {}
+): { stop(): void } {
+	const limits: SessionLimits = { ...DEFAULT_SESSION_LIMITS, ...overrides };
+	const idleMs = ctx.config.sessionIdleHours * HOUR_MS;
+	const m = metrics();
+
+	/**
+	 * A `kind` message's request, parsed, when its socket is within budget and the request has
+	 * the right shape; otherwise null, and the refusal has been sent.
+	 */
+	function admit<S extends z.ZodType>(
+		kind: 'lead' | 'follow',
+		bucket: TokenBucket,
+		schema: S,
+		request: unknown,
+		reply: (refusal: { ok: false; error: string; retryAfterMs?: number }) => void
+	): z.infer<S> | null {
+		const wait = bucket.take();
+		if (wait > 0) {
+			m.refused.inc({ reason: `${kind}-rate` });
+			reply({ ok: false, error: `too many ${kind}s, retry in ${wait} ms`, retryAfterMs: wait });
+			return null;
+		}
+		const shape = schema.safeParse(request);
+		if (shape.success) return shape.data;
+		m.refused.inc({ reason: `${kind}-invalid` });
+		reply({ ok: false, error: issueText(shape.error) });
+		return null;
+	}
+
+	live.on('connection', (socket: LiveSocket) => {
+		const leads = new TokenBucket(limits.leadsPerSecond, limits.leadBurst);
+		const follows = new TokenBucket(limits.followsPerSecond, limits.followBurst);
+		/**
+		 * Sessions this socket proved the key of, with that key: a presenter sends the key with
+		 * every view, and comparing it with the one it proved spares a hash per view.
+		 */
+		const provenKeys = new Map<string, string>();
+
+		socket.on('session:lead', (request, ack) => {
+			const reply = replier<LeadAck>(ack);
+			const lead = admit('lead', leads, LeadShape, request, reply);
+			if (!lead) return;
+			const { id, key } = lead;
+			if (provenKeys.get(id) !== key) {
+				const check = verifyPresenter(ctx.db, id, key);
+				if (check !== 'presenter') {
+					m.refused.inc({ reason: 'lead-key' });
+					return reply({
+						ok: false,
+						error: check === 'unknown' ? UNKNOWN_SESSION : 'wrong presenter key'
+					});
+				}
+				provenKeys.set(id, key);
+			}
+			const parsed = parseSessionView(lead.view);
+			if (!parsed.ok) {
+				m.refused.inc({ reason: 'lead-invalid' });
+				return reply({ ok: false, error: parsed.error });
+			}
+			const stored = storeView(ctx.db, id, parsed.view, { idleMs });
+			if (!stored) {
+				// Expired since the key was proven.
+				provenKeys.delete(id);
+				return reply({ ok: false, error: UNKNOWN_SESSION });
+			}
+			// Through the adapter, not `.local`: with a Redis adapter the followers on other
+			// processes get it from here, and only from here (only this process accepted the
+			// lead), so no follower hears a view twice.
+			const room = sessionRoom(id);
+			live.to(room).emit('session:view', { id, view: parsed.view, version: stored.version });
+			m.deliveries.inc({ kind: 'session' }, live.adapter.rooms.get(room)?.size ?? 0);
+			return reply({ ok: true, version: stored.version });
+		});
+
+		socket.on('session:follow', (request, ack) => {
+			const reply = replier<FollowAck>(ack);
+			const asked = admit('follow', follows, FollowShape, request, reply);
+			if (!asked) return;
+			const { id } = asked;
+			const room = sessionRoom(id);
+			const following = [...socket.rooms].filter((r) => r.startsWith(ROOM_PREFIX));
+			if (!following.includes(room) && following.length >= limits.followedPerSocket) {
+				return reply({
+					ok: false,
+					error: `following ${limits.followedPerSocket} sessions already`
+				});
+			}
+			const state = SESSION_ID_PATTERN.test(id) ? readSession(ctx.db, id) : null;
+			if (!state) return reply({ ok: false, error: UNKNOWN_SESSION });
+			// Read and join in one turn: a lead accepted after the read reaches the room, and one
+			// accepted before it is in the state sent now.
+			void socket.join(room);
+			const { title, view, version } = state;
+			if (typeof ack === 'function') reply({ ok: true, title, view, version });
+			// A follower that asked without an ack gets the current view as an event instead.
+			else if (view) socket.emit('session:view', { id, view, version });
+		});
+
+		socket.on('session:unfollow', (request) => {
+			if (follows.take() > 0) return;
+			const shape = FollowShape.safeParse(request);
+			if (shape.success) void socket.leave(sessionRoom(shape.data.id));
+		});
+	});
+
+	// Expired sessions are refused by every query already; this only reclaims their rows.
+	const sweep = setInterval(
+		() => sweepExpiredSessions(ctx.db),
+		Math.min(Math.max(idleMs / 2, 1000), 10 * 60_000)
+	);
+	sweep.unref();
+	return { stop: () => clearInterval(sweep) };
+}

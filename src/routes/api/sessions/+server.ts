@@ -1,0 +1,52 @@
+import { json } from '@sveltejs/kit';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { SessionBody } from '$lib/domain/apiSchemas';
+import { serverContext } from '$lib/server/context';
+import { assertDatabaseFile } from '$lib/server/db/open';
+import { clientAddress } from '$lib/server/http/clientAddress';
+import { BadRequest, endpoint, jsonError, readJsonBody } from '$lib/server/http/respond';
+import { createSession, HOUR_MS, issueText } from '$lib/server/live/sessions';
+
+/** A title of 200 characters, escaped, and room for a client's whitespace. */
+const MAX_BODY_BYTES = 4 * 1024;
+
+// Anyone may present, so creating sessions is limited per client address (the key the live
+// socket's limits use), made once per configured size.
+let limiter: RateLimiterMemory | undefined;
+const sessionLimiter = (perHour: number) =>
+	limiter?.points === perHour
+		? limiter
+		: (limiter = new RateLimiterMemory({ points: perHour, duration: 3600 }));
+
+/**
+ * A presenter session: `{ title? }` (or no body at all) → 201 `{ id, presenterKey, expiresAt,
+ * presentUrl, followUrl }`. The key is in this answer only.
+ */
+export function POST({ request, platform, getClientAddress }) {
+	return endpoint(async () => {
+		const ctx = serverContext();
+		// Vite's dev server passes no platform: its client address is the peer.
+		const address = platform?.req
+			? clientAddress(platform.req.headers, platform.req.socket.remoteAddress)
+			: getClientAddress();
+		// No body (adapter-node gives none without a length or chunks) means no title; a body
+		// must be JSON, whatever else it may be is a 415.
+		const raw = request.body === null ? {} : await readJsonBody(request, MAX_BODY_BYTES);
+		const body = SessionBody.safeParse(raw);
+		if (!body.success) throw new BadRequest(issueText(body.error, [], 'body'));
+		try {
+			await sessionLimiter(ctx.config.sessionsPerHour).consume(address);
+		} catch (res) {
+			const seconds = res instanceof RateLimiterRes ? Math.ceil(res.msBeforeNext / 1000) : 3600;
+			return jsonError(429, `too many sessions from this address, retry in ${seconds} s`, {
+				'retry-after': String(seconds)
+			});
+		}
+		assertDatabaseFile(ctx.db);
+		const created = createSession(ctx.db, {
+			title: body.data.title ?? null,
+			idleMs: ctx.config.sessionIdleHours * HOUR_MS
+		});
+		return json(created, { status: 201, headers: { 'cache-control': 'no-store' } });
+	});
+}
