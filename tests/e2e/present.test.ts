@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, screenshotPath, watchedPage } from '../support/browser.ts';
 import { seededDatabaseCopy } from '../support/seeded.ts';
 import { freePort, startServer, type RunningServer } from '../support/server.ts';
+import type { CreatedSession } from '../../src/lib/domain/session.ts';
 
 let server: RunningServer;
 let browser: Browser;
@@ -137,8 +138,117 @@ describe('the stage', () => {
 		expect(hd).toBeGreaterThanOrEqual(24);
 		expect(uhd / 2160).toBeCloseTo(hd / 1080, 3);
 	});
+});
+
+describe('follow sessions', () => {
+	let session: CreatedSession;
+	let follower: Page;
+	let followerProblems: string[] = [];
+	const query = (p: Page, name: string) => new URL(p.url()).searchParams.get(name);
+	/** The follower's view state follows within a second (its map repaints right after). */
+	const mirrors = async (name: string, value: string | null) =>
+		expect.poll(() => query(follower, name), { timeout: 1000, interval: 50 }).toBe(value);
+	const cameraOf = async (p: Page) =>
+		((await map(p).getAttribute('data-camera')) ?? '').split(',').map(Number);
+
+	it("a follower opening the link gets the presenter's view at once", async () => {
+		const response = await fetch(`${server.url}/api/sessions`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ title: 'COVID-19 and people on the move' })
+		});
+		expect(response.status).toBe(201);
+		session = (await response.json()) as CreatedSession;
+		await page.goto(`${server.url}${session.presentUrl}&time=2020-04-15`);
+		await ready(page, '2020-04-15');
+		await page.locator('[data-testid="lead-status"][data-status="leading"]').waitFor();
+
+		({ page: follower, problems: followerProblems } = await watchedPage(browser, () => restarting));
+		await follower.goto(`${server.url}${session.followUrl}`);
+		await ready(follower, '2020-04-15');
+		const banner = follower.getByTestId('follow-banner');
+		expect(await banner.getAttribute('data-state')).toBe('following');
+		expect(await banner.innerText()).toContain('COVID-19 and people on the move');
+		// The key stays with the presenter.
+		expect(follower.url()).not.toContain(session.presenterKey);
+		expect(await follower.content()).not.toContain(session.presenterKey);
+	});
+
+	it('mirrors time, layer and camera within a second', async () => {
+		await page.keyboard.press('ArrowRight');
+		await mirrors('time', '2020-04-16');
+		await ready(follower, '2020-04-16');
+		await page.keyboard.press('2');
+		await mirrors('layer', 'remittances');
+		await page.keyboard.press('1');
+		await mirrors('layer', null);
+
+		await page.locator('.maplibregl-ctrl-zoom-in').click();
+		await expect.poll(async () => (await cameraOf(page))[2], { timeout: 5000 }).toBeGreaterThan(1);
+		const [lng, lat, zoom] = await cameraOf(page);
+		await expect
+			.poll(
+				async () => {
+					const [fLng, fLat, fZoom] = await cameraOf(follower);
+					return (
+						Math.abs(fZoom! - zoom!) < 0.01 &&
+						Math.abs(fLng! - lng!) < 0.5 &&
+						Math.abs(fLat! - lat!) < 0.5
+					);
+				},
+				{ timeout: 3000 }
+			)
+			.toBe(true);
+		await follower.screenshot({ path: screenshotPath('e2e-present-follower') });
+	});
+
+	it('keeps mirroring after the follower reloads and after the server restarts', async () => {
+		await follower.reload();
+		await ready(follower, '2020-04-16');
+		await page.keyboard.press('ArrowRight');
+		await mirrors('time', '2020-04-17');
+
+		restarting = true;
+		await server.stop();
+		server = await startServer({ databasePath, env: { PORT: String(port) } });
+		await page
+			.locator('[data-testid="live-status"][data-status="live"]')
+			.waitFor({ timeout: 20_000 });
+		await follower
+			.locator('[data-testid="live-status"][data-status="live"]')
+			.waitFor({ timeout: 20_000 });
+		restarting = false;
+		await page.keyboard.press('ArrowRight');
+		await expect.poll(() => query(follower, 'time'), { timeout: 3000 }).toBe('2020-04-18');
+	});
+
+	it('can be left and re-joined by the follower', async () => {
+		await follower.getByRole('button', { name: 'Detach' }).click();
+		await page.keyboard.press('ArrowRight');
+		await page.locator('[data-testid="map"][data-time="2020-04-19"]').waitFor();
+		await follower.waitForTimeout(500);
+		expect(query(follower, 'time')).toBe('2020-04-18');
+		await follower.getByRole('button', { name: 'Re-sync' }).click();
+		await mirrors('time', '2020-04-19');
+	});
+
+	it('does not let a page with a wrong key lead', async () => {
+		const { page: impostor, problems: impostorProblems } = await watchedPage(browser);
+		await impostor.goto(
+			`${server.url}/present?session=${session.id}&key=${'A'.repeat(43)}&time=2020-06-01`
+		);
+		await ready(impostor, '2020-06-01');
+		await impostor.locator('[data-testid="lead-status"][data-status="refused"]').waitFor();
+		expect(await impostor.getByTestId('lead-status').innerText()).toContain('wrong presenter key');
+		await impostor.keyboard.press('ArrowRight');
+		await follower.waitForTimeout(800);
+		expect(query(follower, 'time')).toBe('2020-04-19');
+		await impostor.close();
+		expect(impostorProblems).toEqual([]);
+	});
 
 	it('writes no warnings or errors to the console', () => {
 		expect(problems).toEqual([]);
+		expect(followerProblems).toEqual([]);
 	});
 });

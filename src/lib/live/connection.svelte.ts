@@ -7,6 +7,8 @@ import {
 	type LiveServerToClient
 } from '../domain/live.ts';
 
+export type LiveSocket = Socket<LiveServerToClient, LiveClientToServer>;
+
 export type LiveStatus = 'connecting' | 'live' | 'reconnecting' | 'offline';
 
 export interface LiveConnectionOptions {
@@ -33,7 +35,7 @@ export class LiveConnection {
 	updatedAt = $state<number | null>(null);
 	#socket: Socket<LiveServerToClient, LiveClientToServer> | null = null;
 	/** Other features on this page's one socket (follow sessions): told of every (re)connect. */
-	#onConnect: ((socket: Socket) => void)[] = [];
+	#onConnect: ((socket: LiveSocket) => void)[] = [];
 	#options: LiveConnectionOptions;
 	#resyncing = false;
 
@@ -67,7 +69,7 @@ export class LiveConnection {
 		this.#socket = socket;
 		socket.on('connect', () => {
 			this.#subscribe();
-			for (const handler of this.#onConnect) handler(socket as unknown as Socket);
+			for (const handler of this.#onConnect) handler(socket);
 		});
 		socket.on('disconnect', () => (this.status = navigator.onLine ? 'reconnecting' : 'offline'));
 		socket.io.on('reconnect_attempt', () => {
@@ -101,12 +103,12 @@ export class LiveConnection {
 
 	/**
 	 * Runs `handler` with the socket now if it is connected and after every reconnect, so a
-	 * feature can (re)join its rooms; returns a function that stops it. Its events are its own
-	 * to type (see sessionClient.ts).
+	 * feature can (re)join its rooms (follow sessions: see sessionClient.svelte.ts); returns a
+	 * function that stops it.
 	 */
-	onConnect(handler: (socket: Socket) => void): () => void {
+	onConnect(handler: (socket: LiveSocket) => void): () => void {
 		this.#onConnect.push(handler);
-		if (this.#socket?.connected) handler(this.#socket as unknown as Socket);
+		if (this.#socket?.connected) handler(this.#socket);
 		return () => {
 			this.#onConnect = this.#onConnect.filter((h) => h !== handler);
 		};

@@ -4,45 +4,19 @@
  * (LiveConnection.onConnect), so they rejoin after every reconnect or server restart: the
  * leader resends its last view, a follower asks again and gets the current one at once.
  */
-import type { Socket } from 'socket.io-client';
+import type { SessionView } from '../domain/session.ts';
+import type { LiveConnection, LiveSocket } from '../live/connection.svelte.ts';
 import type { Camera } from '../map/camera.ts';
-import type { LiveConnection } from '../live/connection.svelte.ts';
 import type { CrossingsView } from '../view/crossingsView.svelte.ts';
-import { storyView, type StoryView } from './story.ts';
+import { storyView } from './story.ts';
 
-/** What a presenter shares: the view, where the map looks, the story step and its caption. */
-export interface SessionView extends StoryView {
-	camera: Camera | null;
-	story: { id: string; step: number } | null;
-	caption: string | null;
-	title: string;
-}
-
-type Ack<T> = ({ ok: true } & T) | { ok: false; error: string };
-
-interface SessionServerToClient {
-	'session:view': (event: { id: string; view: SessionView; version: number }) => void;
-}
-
-interface SessionClientToServer {
-	'session:lead': (
-		request: { id: string; key: string; view: SessionView },
-		ack: (result: Ack<{ version: number }>) => void
-	) => void;
-	'session:follow': (
-		request: { id: string },
-		ack: (result: Ack<{ title: string | null; view: SessionView | null; version: number }>) => void
-	) => void;
-	'session:unfollow': (request: { id: string }) => void;
-}
-
-type SessionSocket = Socket<SessionServerToClient, SessionClientToServer>;
+export type { SessionView };
 
 /** The presenter's side: sends each new view, the newest only, one at a time. */
 export class SessionLeader {
 	status = $state<'connecting' | 'leading' | 'refused'>('connecting');
 	error = $state<string | null>(null);
-	#socket: SessionSocket | null = null;
+	#socket: LiveSocket | null = null;
 	#last: SessionView | null = null;
 	#pending: SessionView | null = null;
 	#inFlight = false;
@@ -54,7 +28,7 @@ export class SessionLeader {
 		private readonly key: string
 	) {
 		this.stop = live.onConnect((socket) => {
-			this.#socket = socket as unknown as SessionSocket;
+			this.#socket = socket;
 			// After a reconnect (or a server restart) the session gets our view again.
 			this.#pending ??= this.#last;
 			this.#inFlight = false;
@@ -79,6 +53,11 @@ export class SessionLeader {
 			if (ack.ok) {
 				this.status = 'leading';
 				this.error = null;
+			} else if (ack.retryAfterMs !== undefined) {
+				// Leading faster than the server takes (held arrow keys): send the newest later.
+				this.#pending ??= view;
+				setTimeout(() => this.#flush(), ack.retryAfterMs);
+				return;
 			} else {
 				this.status = 'refused';
 				this.error = ack.error;
@@ -91,10 +70,13 @@ export class SessionLeader {
 /** A follower's side: mirrors the presenter until the reader detaches. */
 export class SessionFollower {
 	state = $state<'connecting' | 'following' | 'detached' | 'ended'>('connecting');
-	title = $state<string | null>(null);
+	/** The session's own title (the webinar's), if the presenter gave one. */
+	sessionTitle = $state<string | null>(null);
 	error = $state<string | null>(null);
 	/** The presenter's latest view, kept while detached so re-sync is instant. */
 	latest = $state.raw<SessionView | null>(null);
+	/** What the banner names: the session's title, else what the presenter shows. */
+	title = $derived(this.sessionTitle ?? this.latest?.title ?? null);
 	#version = -1;
 	#listening = new WeakSet<object>();
 	readonly stop: () => void;
@@ -104,8 +86,7 @@ export class SessionFollower {
 		readonly id: string,
 		private readonly onview: (view: SessionView) => void
 	) {
-		this.stop = live.onConnect((raw) => {
-			const socket = raw as unknown as SessionSocket;
+		this.stop = live.onConnect((socket) => {
 			if (!this.#listening.has(socket)) {
 				this.#listening.add(socket);
 				socket.on('session:view', (event) => {
@@ -118,7 +99,7 @@ export class SessionFollower {
 					this.error = ack.error;
 					return;
 				}
-				this.title = ack.title;
+				this.sessionTitle = ack.title;
 				if (this.state === 'connecting' || this.state === 'ended') this.state = 'following';
 				// A restarted server may have an older version than we saw: take its state.
 				if (ack.view) this.#receive(ack.view, Math.max(ack.version, this.#version + 1));
@@ -130,7 +111,6 @@ export class SessionFollower {
 		if (version <= this.#version) return;
 		this.#version = version;
 		this.latest = view;
-		if (view.title) this.title = view.title;
 		if (this.state === 'following') this.onview(view);
 	}
 
