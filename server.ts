@@ -3,6 +3,7 @@
  * Socket.IO. adapter-node's own PORT/HOST/shutdown handling is bypassed by a custom
  * server, so it is done here.
  */
+import cluster from 'node:cluster';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -83,6 +84,8 @@ function respond(req: IncomingMessage, res: ServerResponse) {
 
 const server = createServer(respond);
 const live = attachLive(server, ctx, {
+	// A worker of scripts/cluster.ts shares its port with the others: see websocketOnly.
+	websocketOnly: cluster.isWorker,
 	limits: {
 		connectionsPerMinute: ctx.config.liveConnectionsPerMinute,
 		subscribesPerMinute: ctx.config.liveSubscribesPerMinute
@@ -102,7 +105,9 @@ server.listen(ctx.config.port, ctx.config.host, () => {
 	const address = server.address();
 	const port = typeof address === 'object' && address ? address.port : ctx.config.port;
 	const host = ctx.config.host.includes(':') ? `[${ctx.config.host}]` : ctx.config.host;
-	console.log(`Crossings listening on http://${host}:${port}`);
+	// Behind the cluster script the primary says "listening" once every worker is.
+	if (cluster.isWorker) console.log(`worker ${process.env.CROSSINGS_WORKER} ready on port ${port}`);
+	else console.log(`Crossings listening on http://${host}:${port}`);
 });
 
 let closing = false;

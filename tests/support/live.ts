@@ -13,12 +13,20 @@ export type LiveClient = Socket<LiveServerToClient, LiveClientToServer> & {
 	waitForEvents(n: number, timeoutMs?: number): Promise<ChangesEvent[]>;
 };
 
-/** A real socket.io-client on `/live` that records every `changes` event. */
-export function liveClient(url: string, transports: string[] = ['websocket']): LiveClient {
+/**
+ * A real socket.io-client on `/live` that records every `changes` event. `headers` go with
+ * the handshake (an `x-real-ip` for a server keyed on ADDRESS_HEADER).
+ */
+export function liveClient(
+	url: string,
+	transports: string[] = ['websocket'],
+	headers: Record<string, string> = {}
+): LiveClient {
 	const socket = connect(`${url}/live`, {
 		transports,
 		forceNew: true,
-		reconnection: false
+		reconnection: false,
+		extraHeaders: headers
 	}) as LiveClient;
 	socket.events = [];
 	const waiters: (() => void)[] = [];

@@ -38,13 +38,16 @@ export async function startServer(
 		 * server then runs as `node <flags> --import tsx server.ts`, as tsx's CLI would run it.
 		 */
 		nodeArgs?: string[];
+		/** Another entry than server.ts, relative to the root (`scripts/cluster.ts`). */
+		script?: string;
 	} = {}
 ): Promise<RunningServer> {
 	const dir = options.databasePath ? null : tempDir();
 	const databasePath = options.databasePath ?? join(dir!, 'crossings.db');
+	const entry = join(ROOT, options.script ?? 'server.ts');
 	const [command, args] = options.nodeArgs
-		? [process.execPath, [...options.nodeArgs, '--import', 'tsx', join(ROOT, 'server.ts')]]
-		: [TSX, [join(ROOT, 'server.ts')]];
+		? [process.execPath, [...options.nodeArgs, '--import', 'tsx', entry]]
+		: [TSX, [entry]];
 	const child: ChildProcess = spawn(command, args, {
 		cwd: ROOT,
 		env: {
@@ -80,7 +83,8 @@ export async function startServer(
 		pid: child.pid!,
 		output: () => log,
 		async stop() {
-			if (child.exitCode === null) {
+			// Not when it already exited, or was killed (kill -9 leaves exitCode null).
+			if (child.exitCode === null && child.signalCode === null) {
 				const exited = new Promise((r) => child.once('exit', r));
 				child.kill('SIGTERM');
 				await exited;

@@ -1,5 +1,6 @@
 import { loadConfig, type Config } from './config.ts';
 import { openDatabase, type Db } from './db/open.ts';
+import { closeSharedRedis } from './redis.ts';
 
 export interface ServerContext {
 	config: Config;
@@ -27,6 +28,9 @@ export function serverContext(): ServerContext {
 
 export function closeServerContext(): void {
 	const g = globalThis as WithContext;
-	g[KEY]?.db.close();
+	const ctx = g[KEY];
+	if (!ctx) return;
+	closeSharedRedis(ctx);
+	ctx.db.close();
 	delete g[KEY];
 }

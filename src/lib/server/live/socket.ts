@@ -1,3 +1,4 @@
+import { createAdapter } from '@socket.io/redis-streams-adapter';
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { Server, type Namespace, type Socket } from 'socket.io';
@@ -13,6 +14,8 @@ import {
 import type { ServerContext } from '../context.ts';
 import { clientAddress } from '../http/clientAddress.ts';
 import { metrics } from '../metrics.ts';
+import { sharedLimiter } from '../rateLimit.ts';
+import { sharedRedis } from '../redis.ts';
 import { ChangeWatcher } from './changeWatcher.ts';
 import { backlog, readCommits, type Commit } from './commits.ts';
 import { attachSessions, type SessionLimits } from './sessionSocket.ts';
@@ -77,6 +80,12 @@ export interface LiveOptions {
 	limits?: Partial<LiveLimits>;
 	/** Presenter sessions' per-socket limits (see sessionSocket.ts). */
 	sessionLimits?: Partial<SessionLimits>;
+	/**
+	 * Refuse long-polling: behind node:cluster (or any balancer without sticky sessions) the
+	 * requests of one polling connection land on different processes, and only a WebSocket
+	 * (one TCP connection) stays with the process that opened it.
+	 */
+	websocketOnly?: boolean;
 }
 
 /**
@@ -143,7 +152,8 @@ const retryAfter = (res: unknown) =>
  * Attaches Socket.IO to the app's HTTP server with the `/live` namespace. Subscribers get
  * a replay from change_log, then every new commit as one `changes` event. Each process
  * emits only to its own sockets (`local`), so several processes behind one database never
- * deliver a commit twice. Presenter sessions share the namespace (sessionSocket.ts).
+ * deliver a commit twice. Presenter sessions share the namespace (sessionSocket.ts); with
+ * REDIS_URL their views reach other processes' followers through the Redis streams adapter.
  */
 export function attachLive(
 	httpServer: HttpServer,
@@ -151,18 +161,34 @@ export function attachLive(
 	options: LiveOptions = {}
 ): Live {
 	const limits: LiveLimits = { ...DEFAULT_LIVE_LIMITS, ...options.limits };
-	const perMinute = (points: number) => new RateLimiterMemory({ points, duration: 60 });
-	const connectionLimiter = perMinute(limits.connectionsPerMinute);
-	const addressLimiter = perMinute(limits.subscribesPerMinute);
-	const socketLimiter = perMinute(limits.subscribesPerSocketPerMinute);
+	// Per address: shared by every process behind REDIS_URL, or an address would get the
+	// budget once per process. Per socket: a socket lives in one process, memory suffices.
+	const connectionLimiter = sharedLimiter(ctx, {
+		name: 'live-connections',
+		points: limits.connectionsPerMinute,
+		duration: 60
+	});
+	const addressLimiter = sharedLimiter(ctx, {
+		name: 'live-subscribes',
+		points: limits.subscribesPerMinute,
+		duration: 60
+	});
+	const socketLimiter = new RateLimiterMemory({
+		points: limits.subscribesPerSocketPerMinute,
+		duration: 60
+	});
+	const redis = sharedRedis(ctx);
 	const m = metrics();
 	const addressOf = (req: IncomingMessage) => clientAddress(req.headers, req.socket.remoteAddress);
 
 	const io = new Server(httpServer, {
 		// Viewers only send small subscriptions; a presenter's view is at most 8 KB.
 		maxHttpBufferSize: 16 * 1024,
-		transports: ['websocket', 'polling'],
+		transports: options.websocketOnly ? ['websocket'] : ['websocket', 'polling'],
 		serveClient: false,
+		// Only what is not derived from SQLite crosses processes through Redis (presenter
+		// views): commits reach each process's own sockets from its ChangeWatcher (below).
+		...(redis ? { adapter: createAdapter(redis, { streamName: 'crossings:live' }) } : {}),
 		// Other upgrades on this server (Vite's HMR socket in dev) are not ours to close.
 		destroyUpgrade: false,
 		// Runs before every handshake (polling and websocket alike), before any state is made.

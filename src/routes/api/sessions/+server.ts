@@ -1,22 +1,27 @@
 import { json } from '@sveltejs/kit';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { SessionBody } from '$lib/domain/apiSchemas';
-import { serverContext } from '$lib/server/context';
+import { serverContext, type ServerContext } from '$lib/server/context';
 import { assertDatabaseFile } from '$lib/server/db/open';
 import { clientAddress } from '$lib/server/http/clientAddress';
 import { BadRequest, endpoint, jsonError, readJsonBody } from '$lib/server/http/respond';
 import { createSession, HOUR_MS, issueText } from '$lib/server/live/sessions';
+import { sharedLimiter } from '$lib/server/rateLimit';
 
 /** A title of 200 characters, escaped, and room for a client's whitespace. */
 const MAX_BODY_BYTES = 4 * 1024;
 
 // Anyone may present, so creating sessions is limited per client address (the key the live
-// socket's limits use), made once per configured size.
-let limiter: RateLimiterMemory | undefined;
-const sessionLimiter = (perHour: number) =>
-	limiter?.points === perHour
+// socket's limits use), across processes with REDIS_URL; made once per configured size.
+let limiter: RateLimiterAbstract | undefined;
+const sessionLimiter = (ctx: ServerContext) =>
+	limiter?.points === ctx.config.sessionsPerHour
 		? limiter
-		: (limiter = new RateLimiterMemory({ points: perHour, duration: 3600 }));
+		: (limiter = sharedLimiter(ctx, {
+				name: 'sessions-created',
+				points: ctx.config.sessionsPerHour,
+				duration: 3600
+			}));
 
 /**
  * A presenter session: `{ title? }` (or no body at all) → 201 `{ id, presenterKey, expiresAt,
@@ -35,7 +40,7 @@ export function POST({ request, platform, getClientAddress }) {
 		const body = SessionBody.safeParse(raw);
 		if (!body.success) throw new BadRequest(issueText(body.error, [], 'body'));
 		try {
-			await sessionLimiter(ctx.config.sessionsPerHour).consume(address);
+			await sessionLimiter(ctx).consume(address);
 		} catch (res) {
 			const seconds = res instanceof RateLimiterRes ? Math.ceil(res.msBeforeNext / 1000) : 3600;
 			return jsonError(429, `too many sessions from this address, retry in ${seconds} s`, {
