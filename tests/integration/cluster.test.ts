@@ -214,3 +214,46 @@ describe('npm run start:cluster', () => {
 		expect(error).toBeInstanceOf(Error);
 	});
 });
+
+describe('a server whose Redis goes away', () => {
+	let ownRedis: RunningRedis;
+	let server: RunningServer;
+
+	beforeAll(async () => {
+		ownRedis = await startRedis();
+		server = await startServer({
+			databasePath: seededDatabaseCopy(),
+			env: { ...serverEnv(), REDIS_URL: ownRedis.url }
+		});
+	});
+	afterAll(async () => {
+		await server?.stop();
+		await ownRedis?.stop();
+	});
+
+	it('keeps serving: limits fall back to memory, commits still reach its clients', async () => {
+		await ownRedis.stop();
+		const deadline = Date.now() + 5000;
+		while (!server.output().includes('Redis unreachable') && Date.now() < deadline)
+			await settle(50);
+		expect(server.output()).toContain('Redis unreachable');
+
+		// Connecting and subscribing consult the (unreachable) shared limiters.
+		const socket = await subscribed(server.url);
+		const seq = await write(server.url);
+		await socket.waitForEvents(1);
+		expect(seqs(socket.events)).toEqual([seq]);
+		const created = await fetch(`${server.url}/api/sessions`, { method: 'POST' });
+		expect(created.status).toBe(201);
+		// A presenter's followers on this process still hear it.
+		const { id, presenterKey } = (await created.json()) as CreatedSession;
+		const follower = client(server.url);
+		const heard: SessionViewEvent[] = [];
+		follower.on('session:view', (event) => heard.push(event));
+		expect((await follow(follower, id)).ok).toBe(true);
+		const ack = await lead(client(server.url), { id, key: presenterKey, view: SAMPLE_VIEW });
+		expect(ack.ok).toBe(true);
+		await settle(200);
+		expect(heard).toHaveLength(1);
+	});
+});

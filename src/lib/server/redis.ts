@@ -44,6 +44,16 @@ export function sharedRedis(ctx: ServerContext): Redis | null {
 	return redis;
 }
 
+/**
+ * Whether a broadcast may go through the adapter now. The adapter sends to this process's own
+ * sockets only once its publish to Redis settled; with Redis out of reach that is after the
+ * reconnection attempts fail, and local listeners would wait for nothing.
+ */
+export function adapterReachable(ctx: ServerContext): boolean {
+	const redis = sharedRedis(ctx);
+	return redis === null || redis.status === 'ready';
+}
+
 /** Closes the context's Redis connection, if it opened one. */
 export function closeSharedRedis(ctx: ServerContext): void {
 	const holder = ctx as WithRedis;

@@ -13,6 +13,7 @@ import {
 } from '../../domain/session.ts';
 import type { ServerContext } from '../context.ts';
 import { metrics } from '../metrics.ts';
+import { adapterReachable } from '../redis.ts';
 import type { LiveNamespace, LiveSocket } from './socket.ts';
 import {
 	HOUR_MS,
@@ -164,9 +165,12 @@ export function attachSessions(
 			}
 			// Through the adapter, not `.local`: with a Redis adapter the followers on other
 			// processes get it from here, and only from here (only this process accepted the
-			// lead), so no follower hears a view twice.
+			// lead), so no follower hears a view twice. While Redis is out of reach, to this
+			// process's followers at once: a view is a whole state, so followers elsewhere lose
+			// nothing lasting by getting the next one.
 			const room = sessionRoom(id);
-			live.to(room).emit('session:view', { id, view: parsed.view, version: stored.version });
+			const target = adapterReachable(ctx) ? live : live.local;
+			target.to(room).emit('session:view', { id, view: parsed.view, version: stored.version });
 			m.deliveries.inc({ kind: 'session' }, live.adapter.rooms.get(room)?.size ?? 0);
 			return reply({ ok: true, version: stored.version });
 		});
