@@ -9,25 +9,13 @@
  */
 import cluster, { type Worker } from 'node:cluster';
 import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfig } from '../src/lib/server/config.ts';
+import { loadConfig, workerCount } from '../src/lib/server/config.ts';
 import { openDatabase, DatabaseOpenError } from '../src/lib/server/db/open.ts';
 import { ingestBundledSnapshots } from '../src/lib/server/seed.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const MAX_WORKERS = 8;
-
-/** WORKERS: a whole number 1–8; by default the machine's CPUs, up to 8. */
-function workerCount(env: NodeJS.ProcessEnv = process.env): number {
-	const raw = env.WORKERS?.trim();
-	if (!raw) return Math.min(availableParallelism(), MAX_WORKERS);
-	if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > MAX_WORKERS) {
-		throw new Error(`WORKERS must be a whole number 1–${MAX_WORKERS}, got "${raw}"`);
-	}
-	return Number(raw);
-}
 
 function fail(message: string): never {
 	console.error(message);

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { feedMaxBytes } from './ingest/download.ts';
 
@@ -53,6 +54,14 @@ export const DEFAULT_RESTRICTION_HORIZON_DAYS = 365;
 /** RESTRICTION_HORIZON_DAYS: the API and the ingest CLI read it alike. */
 export function restrictionHorizonDays(env: NodeJS.ProcessEnv = process.env): number {
 	return numberEnv(env, 'RESTRICTION_HORIZON_DAYS', DEFAULT_RESTRICTION_HORIZON_DAYS, 0, 3650);
+}
+
+/** More workers than this buy nothing on one SQLite file: its commits are one at a time. */
+export const MAX_WORKERS = 8;
+
+/** WORKERS for `npm run start:cluster`: 1–8; by default the machine's CPUs, up to 8. */
+export function workerCount(env: NodeJS.ProcessEnv = process.env, cpus = availableParallelism()) {
+	return numberEnv(env, 'WORKERS', Math.min(cpus, MAX_WORKERS), 1, MAX_WORKERS);
 }
 
 /** Reads the environment documented in README.md; invalid values stop the process early. */
