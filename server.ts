@@ -106,7 +106,10 @@ server.listen(ctx.config.port, ctx.config.host, () => {
 	const port = typeof address === 'object' && address ? address.port : ctx.config.port;
 	const host = ctx.config.host.includes(':') ? `[${ctx.config.host}]` : ctx.config.host;
 	// Behind the cluster script the primary says "listening" once every worker is.
-	if (cluster.isWorker) console.log(`worker ${process.env.CROSSINGS_WORKER} ready on port ${port}`);
+	if (cluster.isWorker)
+		console.log(
+			`worker ${process.env.CROSSINGS_WORKER} (pid ${process.pid}) ready on port ${port}`
+		);
 	else console.log(`Crossings listening on http://${host}:${port}`);
 });
 

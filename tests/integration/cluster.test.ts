@@ -65,6 +65,8 @@ async function subscribed(url: string): Promise<LiveClient> {
 }
 
 const seqs = (events: ChangesEvent[]) => events.map((e) => e.seq);
+const health = async (url: string) =>
+	((await (await fetch(`${url}/api/health`)).json()) as { seq: number }).seq;
 
 beforeAll(async () => {
 	redis = await startRedis();
@@ -193,7 +195,7 @@ describe('npm run start:cluster', () => {
 
 	it('serves the app from two workers on one port', async () => {
 		expect(cluster.output()).toMatch(/\(2 workers\)/);
-		expect(cluster.output().match(/worker \d ready/g)).toHaveLength(2);
+		expect(cluster.output().match(/worker \d \(pid \d+\) ready/g)).toHaveLength(2);
 		const response = await fetch(`${cluster.url}/api/health`);
 		expect(response.status).toBe(200);
 		expect(((await response.json()) as { ok: boolean }).ok).toBe(true);
@@ -206,6 +208,29 @@ describe('npm run start:cluster', () => {
 		await Promise.all(clients.map((c) => c.waitForEvents(1)));
 		await settle();
 		for (const c of clients) expect(seqs(c.events)).toEqual([seq]);
+	});
+
+	it('replaces a killed worker; its readers resume on the same URL with nothing lost', async () => {
+		const pidOf = (n: number) =>
+			Number(new RegExp(`worker ${n} \\(pid (\\d+)\\) ready`).exec(cluster.output())![1]);
+		const last = await health(cluster.url);
+		process.kill(pidOf(1), 'SIGKILL');
+		const until = async (done: () => boolean) => {
+			const deadline = Date.now() + 20_000;
+			while (!done() && Date.now() < deadline) await settle(50);
+		};
+		await until(() => cluster.output().includes('worker 1 exited (SIGKILL)'));
+		// The other worker serves reads and writes until the replacement is up.
+		const missed = [await write(cluster.url), await write(cluster.url)];
+		await until(() => cluster.output().match(/worker 1 \(pid/g)!.length === 2);
+		expect(cluster.output().match(/worker 1 \(pid/g)).toHaveLength(2);
+
+		// Whichever worker it lands on, a reader that lost its socket resumes from its seq.
+		const resumed = client(cluster.url);
+		expect((await subscribe(resumed, { layers: ['border-status'], after: last })).ok).toBe(true);
+		await resumed.waitForEvents(2);
+		await settle();
+		expect(seqs(resumed.events)).toEqual(missed);
 	});
 
 	it('refuses long-polling, which node:cluster cannot keep on one worker', async () => {
