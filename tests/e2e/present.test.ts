@@ -251,6 +251,17 @@ describe('follow sessions', () => {
 		expect(impostorProblems).toEqual([]);
 	});
 
+	it('mirrors into an embed too (`/embed?follow=ID`)', async () => {
+		const { page: embed, problems: embedProblems } = await watchedPage(browser);
+		await embed.goto(`${server.url}/embed?follow=${session.id}`);
+		await ready(embed, '2020-04-19');
+		expect(await embed.getByTestId('follow-banner').getAttribute('data-state')).toBe('following');
+		await page.keyboard.press('ArrowRight');
+		await ready(embed, '2020-04-20');
+		await embed.close();
+		expect(embedProblems).toEqual([]);
+	});
+
 	it('writes no warnings or errors to the console', () => {
 		expect(problems).toEqual([]);
 		expect(followerProblems).toEqual([]);

@@ -214,6 +214,27 @@ describe('/embed.png', () => {
 		expect(pixel(png, [5, 5])).toBe('#16171b');
 	});
 
+	it('fills a slide exactly: 1920×1080 on the dark background, the whole drawing inside', async () => {
+		const q = `time=${DAY}&theme=dark&width=1920&height=1080`;
+		const png = PNG.sync.read(Buffer.from(await (await get(`/embed.png?${q}`)).arrayBuffer()));
+		expect([png.width, png.height]).toEqual([1920, 1080]);
+		const svg = await (await get(`/embed.svg?${q}`)).text();
+		assertWellFormed(svg);
+		const scale = Number(/<g transform="translate\([\d. -]+\) scale\(([\d.]+)\)">/.exec(svg)![1]);
+		// Taller than a slide at this width, so scaled to fit (not cropped), and centred.
+		expect(scale).toBeGreaterThan(0.5);
+		expect(scale).toBeLessThan(1);
+		expect(pixel(png, [3, 540])).toBe('#16171b');
+		expect(pixel(png, [1916, 540])).toBe('#16171b');
+		// Russia's interior still has its level's colour, where the scaled projection puts it.
+		const at = projector(svg);
+		const [x, y] = at(INTERIOR.RUS!);
+		const m = /translate\(([\d.]+) ([\d.]+)\) scale/.exec(svg)!;
+		const onSlide: [number, number] = [Number(m[1]) + x * scale, Number(m[2]) + y * scale];
+		expect(pixel(png, onSlide)).toBe(fillOf(svg, 'RUS'));
+		expect((await get(`/embed.png?time=${DAY}&height=100`)).status).toBe(400);
+	});
+
 	it('is cached with an ETag', async () => {
 		const first = await get('/embed.png?time=2021-01-01');
 		const etag = first.headers.get('etag')!;

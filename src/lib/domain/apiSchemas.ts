@@ -267,6 +267,11 @@ export const EmbedImageQuery = z.object({
 		description: 'Image width in pixels (320–2000); the height follows from the map.',
 		example: 800
 	}),
+	height: z.coerce.number().int().min(180).max(2000).optional().meta({
+		description:
+			'Image height in pixels (180–2000): the drawing is scaled to fit and centred, so a slide gets exactly `width`×`height` (1920×1080). Without it the height follows from the map.',
+		example: 1080
+	}),
 	live: z.enum(['0', '1']).optional().meta({
 		description: '`0` with `asof`: the pinned view, drawn with the data as of `asof`.',
 		example: '0'

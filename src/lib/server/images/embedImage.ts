@@ -214,5 +214,5 @@ export function embedImage(db: Db, q: EmbedImageParams): MapImage {
 }
 
 export function embedSvg(db: Db, q: EmbedImageParams): string {
-	return mapSvg(embedImage(db, q), projectedWorld(q.width));
+	return mapSvg(embedImage(db, q), projectedWorld(q.width), q.height);
 }

@@ -88,7 +88,12 @@ export function wrap(text: string, fontSize: number, maxWidth: number, em = 0.56
 
 const r1 = (n: number) => Math.round(n * 10) / 10;
 
-export function mapSvg(image: MapImage, world: ProjectedWorld): string {
+/**
+ * The whole image, `world.width` wide. With `height` (a slide's 1920×1080), the drawing is
+ * scaled down to fit if it is taller and centred on the background either way, so the file
+ * has exactly that size.
+ */
+export function mapSvg(image: MapImage, world: ProjectedWorld, height?: number): string {
 	const t = THEMES[image.theme];
 	const W = world.width;
 	const s = W / 1000;
@@ -174,7 +179,13 @@ export function mapSvg(image: MapImage, world: ProjectedWorld): string {
 		y += smallSize * 1.35;
 		return `<text x="${pad}" y="${r1(y)}" font-size="${smallSize}" fill="${t.muted}">${escapeXml(line)}</text>`;
 	});
-	const H = Math.ceil(y + pad);
+	const natural = Math.ceil(y + pad);
+	const H = height ?? natural;
+	const shrink = Math.min(1, H / natural);
+	const fit =
+		height === undefined
+			? null
+			: `translate(${r1((W - W * shrink) / 2)} ${r1((H - natural * shrink) / 2)}) scale(${Math.round(shrink * 1e4) / 1e4})`;
 
 	const hs = r1(6 * s);
 	out.push(
@@ -184,11 +195,13 @@ export function mapSvg(image: MapImage, world: ProjectedWorld): string {
 		`<defs><pattern id="no-data" patternUnits="userSpaceOnUse" width="${hs}" height="${hs}" patternTransform="rotate(45)">` +
 			`<rect width="${hs}" height="${hs}" fill="${t.hatchBack}"/><line x1="0" y1="0" x2="0" y2="${hs}" stroke="${t.hatchLine}" stroke-width="${r1(2 * s)}"/></pattern></defs>`,
 		`<rect width="100%" height="100%" fill="${t.background}"/>`,
+		fit ? `<g transform="${fit}">` : '',
 		titleText,
 		map,
 		legend.join(''),
 		summary.join(''),
 		source.join(''),
+		fit ? '</g>' : '',
 		'</svg>'
 	);
 	return out.join('\n');
