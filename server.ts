@@ -17,6 +17,15 @@ import {
 } from './src/lib/server/ingest/schedule.ts';
 import { attachLive } from './src/lib/server/live/socket.ts';
 import { log } from './src/lib/server/log.ts';
+import { sharedRedis } from './src/lib/server/redis.ts';
+import {
+	bootstrapFromPrimary,
+	serveSnapshot,
+	SNAPSHOT_PATH,
+	startFollower,
+	startPublisher
+} from './src/lib/server/replication/stream.ts';
+import { lastSeq } from './src/lib/server/db/changeLog.ts';
 import { ingestBundledSnapshots } from './src/lib/server/seed.ts';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, next?: () => void) => unknown;
@@ -49,8 +58,25 @@ try {
 	console.error((err as Error).message);
 	process.exit(1);
 }
+const replica = ctx.config.role === 'replica';
+if (replica && feedEntries.length > 0) {
+	// A replica's data is the primary's: feeds run there, never here.
+	console.error('FEEDS_CONFIG is for the primary: a replica (ROLE=replica) does not run feeds');
+	process.exit(1);
+}
+// A replica with no data yet starts from the primary's snapshot, before it serves anything.
+if (replica && lastSeq(ctx.db) === 0) {
+	try {
+		const seq = await bootstrapFromPrimary(ctx);
+		console.log(`replica: bootstrapped from ${ctx.config.primaryUrl} at seq ${seq}`);
+	} catch (err) {
+		console.error(`cannot start the replica: ${(err as Error).message}`);
+		process.exit(1);
+	}
+}
 // A new database gets the bundled snapshots; an existing one the bundled files that changed.
-for (const run of ingestBundledSnapshots(ctx.db, `${root}data`)) {
+// Not on a replica: its data comes from the primary alone, or its seqs would diverge.
+for (const run of replica ? [] : ingestBundledSnapshots(ctx.db, `${root}data`)) {
 	const seqs = run.rowsChanged > 0 ? ` (seq ${run.seq - run.rowsChanged + 1}–${run.seq})` : '';
 	console.log(
 		`seeded ${run.feed}: ${run.rowsChanged} values from data/${run.file}${seqs} in ${run.ms} ms`
@@ -72,6 +98,11 @@ function respond(req: IncomingMessage, res: ServerResponse) {
 			res.end('Internal error');
 		} else res.destroy();
 	};
+	// Served here, not by a route: it streams a file and is no part of the public API.
+	if (req.method === 'GET' && req.url?.split('?')[0] === SNAPSHOT_PATH) {
+		serveSnapshot(ctx, req, res).catch(fail);
+		return;
+	}
 	// Static files answer their own errors; the app's handler may throw or reject.
 	serveStatic(req, res, () => {
 		try {
@@ -91,6 +122,12 @@ const live = attachLive(server, ctx, {
 		subscribesPerMinute: ctx.config.liveSubscribesPerMinute
 	}
 });
+
+// Behind REDIS_URL the primary publishes every commit for replicas; a replica follows them.
+const redis = sharedRedis(ctx);
+const publisher = redis && !replica ? startPublisher(ctx, redis) : null;
+if (publisher) live.watcher.onCommits(() => publisher.publish());
+const follower = replica ? startFollower(ctx) : null;
 
 // Health answers 503 when the file is gone; the log says so once, loudly, for whoever watches it.
 let reportedFileProblem = false;
@@ -122,6 +159,7 @@ function shutdown(signal: string, code = 0) {
 	setTimeout(() => process.exit(1), 10_000).unref();
 	// Polling stops at once; an ingest in flight in the feeds' worker thread commits first.
 	const feedsStopped = feeds.stop();
+	follower?.stop();
 	void live.close();
 	server.close(() => {
 		void feedsStopped.finally(() => {

@@ -108,7 +108,33 @@ const readCache: Handle = async ({ event, resolve }) => {
 	);
 };
 
-export const handle = sequence(addSecurityHeaders, observe, readCache);
+/**
+ * A replica's data is a copy of the primary's, written only by the commits it follows: a
+ * write here would fork it. Every API write (restrictions, presenter sessions) is refused with
+ * the address to send it to, rather than forwarded, so the writer sees where its write goes.
+ */
+const refuseWritesOnReplica: Handle = async ({ event, resolve }) => {
+	const { config } = serverContext();
+	const { method } = event.request;
+	if (
+		config.role !== 'replica' ||
+		method === 'GET' ||
+		method === 'HEAD' ||
+		method === 'OPTIONS' ||
+		!event.url.pathname.startsWith('/api/')
+	) {
+		return resolve(event);
+	}
+	return new Response(
+		JSON.stringify({
+			error: `this server is a read-only replica: send writes to the primary at ${config.primaryUrl}`,
+			primary: config.primaryUrl
+		}),
+		{ status: 503, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' } }
+	);
+};
+
+export const handle = sequence(addSecurityHeaders, observe, refuseWritesOnReplica, readCache);
 
 export const handleError: HandleServerError = ({ error, event, status, message }) => {
 	if (status >= 500) {

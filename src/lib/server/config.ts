@@ -24,6 +24,15 @@ export interface Config {
 	sessionIdleHours: number;
 	/** Presenter sessions one client address may create per hour. */
 	sessionsPerHour: number;
+	/**
+	 * ROLE: a `primary` holds the file editors and feeds write; a `replica` keeps its own copy
+	 * following the primary's commits through Redis and refuses writes.
+	 */
+	role: 'primary' | 'replica';
+	/** PRIMARY_URL: where a replica fetches its snapshot and sends writers. */
+	primaryUrl: string | null;
+	/** REPLICATION_TOKEN: guards the primary's snapshot endpoint; a replica presents it. */
+	replicationToken: string | null;
 }
 
 /**
@@ -85,6 +94,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		liveSubscribesPerMinute: numberEnv(env, 'LIVE_SUBSCRIBES_PER_MINUTE', 2000, 1, 1_000_000),
 		// Fractions allowed: tests end sessions in a second (0.0003 h).
 		sessionIdleHours: numberEnv(env, 'SESSION_IDLE_HOURS', 12, 0.0001, 24 * 365, true),
-		sessionsPerHour: numberEnv(env, 'SESSIONS_PER_HOUR', 20, 1, 1_000_000)
+		sessionsPerHour: numberEnv(env, 'SESSIONS_PER_HOUR', 20, 1, 1_000_000),
+		...replicationConfig(env)
 	};
+}
+
+/** ROLE, PRIMARY_URL, REPLICATION_TOKEN: a replica without what it needs does not start. */
+function replicationConfig(
+	env: NodeJS.ProcessEnv
+): Pick<Config, 'role' | 'primaryUrl' | 'replicationToken'> {
+	const role = env.ROLE || 'primary';
+	if (role !== 'primary' && role !== 'replica') {
+		throw new Error(`ROLE must be primary or replica, got "${role}"`);
+	}
+	const primaryUrl = env.PRIMARY_URL ? env.PRIMARY_URL.replace(/\/+$/, '') : null;
+	if (role === 'replica' && (!primaryUrl || !env.REDIS_URL)) {
+		throw new Error('ROLE=replica needs PRIMARY_URL and REDIS_URL');
+	}
+	return { role, primaryUrl, replicationToken: env.REPLICATION_TOKEN || null };
 }
