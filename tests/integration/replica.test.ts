@@ -6,6 +6,7 @@
  */
 import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { liveClient, subscribe, type LiveClient } from '../support/live.ts';
 import { startRedis, type RunningRedis } from '../support/redis.ts';
@@ -143,6 +144,20 @@ describe('a replica following its primary through Redis', () => {
 		expect((await subscribe(client, { layers: ['border-status'], after })).ok).toBe(true);
 		await client.waitForEvents(2);
 		expect(client.events.map((e) => e.seq)).toEqual(seqs);
+	});
+
+	it('takes a new snapshot when the stream was trimmed past its seq', async () => {
+		await replica.stop();
+		await write();
+		// The entry the replica needs next is gone, as after a long absence (MAXLEN).
+		const admin = new Redis(redis.url);
+		await admin.xtrim('crossings:commits', 'MAXLEN', 0);
+		admin.disconnect();
+		await write();
+		replica = await startReplica();
+		await caughtUp(10_000);
+		expect(replica.output()).toMatch(/gap in the commit stream, taking a snapshot/);
+		await expectSameReads();
 	});
 
 	it('refuses writes with 503 and the address of the primary', async () => {

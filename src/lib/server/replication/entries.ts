@@ -6,13 +6,15 @@
  * derived, and restriction rows carry ids, notes and recording times no change row holds. So an
  * entry carries, besides the commit's change_log rows and its ingest_runs row, the whole
  * current rows of every key the commit touched (all of a country's border-status days, runs
- * and restrictions; its remittances; its GDP; the corridors into it). A replica replaces those
+ * and restrictions; its remittances; its GDP; the corridors into it; the aggregates' values of
+ * the indicator a World Bank run wrote). A replica replaces those
  * keys' rows and inserts the identical change_log and ingest_runs rows (same seq, same run id),
  * so its tables equal the primary's and its ChangeWatcher announces the same commits.
  */
 import { LAYER_BORDER_STATUS } from '../../domain/borderStatus.ts';
 import type { Db } from '../db/open.ts';
 import { LAYER_CORRIDORS } from '../ingest/feeds/bilateralRemittancesFeed.ts';
+import { GDP_INDICATOR, type WbIndicatorCode } from '../ingest/feeds/wbIndicator.ts';
 import { LAYER_GDP, LAYER_REMITTANCES } from '../ingest/feeds/wbIndicatorFeed.ts';
 
 type Row = Record<string, unknown>;
@@ -39,17 +41,48 @@ export interface CommitEntry {
 	tables?: TableRows[];
 }
 
-/** The tables a layer's change rows touch, each keyed by the change's iso3. */
-const TABLES_BY_LAYER: Record<string, { table: string; key: string }[]> = {
+/** A table a change touches, and the key (a value of `column`) whose rows it may have changed. */
+interface Touch {
+	table: string;
+	column: string;
+	keyOf(change: Row): string;
+}
+
+const byCountry = (table: string, column = 'iso3'): Touch => ({
+	table,
+	column,
+	keyOf: (change) => change.iso3 as string
+});
+
+/**
+ * A World Bank run writes its aggregates' values (WLD, EUU …) without change rows: the rows of
+ * the commit's indicator go along, found from the change's layer and measure.
+ */
+const aggregatesOf = (indicatorOf: (change: Row) => string | null): Touch => ({
+	table: 'aggregate_value',
+	column: 'indicator',
+	keyOf: (change) => indicatorOf(change) ?? ''
+});
+const INDICATOR_BY_MEASURE: Record<string, WbIndicatorCode> = {
+	received: 'BX.TRF.PWKR.CD.DT',
+	paid: 'BM.TRF.PWKR.CD.DT'
+};
+
+/** The tables each layer's change rows touch. */
+const TOUCHES_BY_LAYER: Record<string, Touch[]> = {
+	// The effective level: feed days, the runs derived from them, and editors' restrictions.
 	[LAYER_BORDER_STATUS]: [
-		{ table: 'border_status_day', key: 'iso3' },
-		{ table: 'border_status_run', key: 'iso3' },
-		{ table: 'restriction', key: 'iso3' }
+		byCountry('border_status_day'),
+		byCountry('border_status_run'),
+		byCountry('restriction')
 	],
-	[LAYER_REMITTANCES]: [{ table: 'remittance', key: 'iso3' }],
-	[LAYER_GDP]: [{ table: 'gdp', key: 'iso3' }],
+	[LAYER_REMITTANCES]: [
+		byCountry('remittance'),
+		aggregatesOf((change) => INDICATOR_BY_MEASURE[change.measure as string] ?? null)
+	],
+	[LAYER_GDP]: [byCountry('gdp'), aggregatesOf(() => GDP_INDICATOR)],
 	// A corridor change's iso3 is the destination (partner the origin).
-	[LAYER_CORRIDORS]: [{ table: 'corridor', key: 'destination' }]
+	[LAYER_CORRIDORS]: [byCountry('corridor', 'destination')]
 };
 
 /**
@@ -83,9 +116,10 @@ export function commitEntries(db: Db, after: number, upTo: number): CommitEntry[
 			const changes = changesOf.all(first, seq) as Row[];
 			const touched = new Map<string, { table: string; key: string; keys: Set<string> }>();
 			for (const change of changes) {
-				for (const { table, key } of TABLES_BY_LAYER[change.layer as string] ?? []) {
-					const t = touched.get(table) ?? { table, key, keys: new Set<string>() };
-					t.keys.add(change.iso3 as string);
+				for (const { table, column, keyOf } of TOUCHES_BY_LAYER[change.layer as string] ?? []) {
+					const t = touched.get(table) ?? { table, key: column, keys: new Set<string>() };
+					const key = keyOf(change);
+					if (key) t.keys.add(key);
 					touched.set(table, t);
 				}
 			}

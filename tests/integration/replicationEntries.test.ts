@@ -1,0 +1,149 @@
+/**
+ * A replica's tables equal its primary's, table by table and row by row: a copy restored from
+ * a snapshot, then every kind of commit (an editor's restriction and its retraction, a World
+ * Bank indicator with an aggregate, GDP) applied from its stream entry.
+ */
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lastSeq } from '../../src/lib/server/db/changeLog.ts';
+import { findRestriction, readRestrictions } from '../../src/lib/server/db/borderStatus.ts';
+import { openDatabase, type Db } from '../../src/lib/server/db/open.ts';
+import { FEEDS } from '../../src/lib/server/ingest/feeds/index.ts';
+import { restrictionRetractions } from '../../src/lib/server/ingest/feeds/restrictions.ts';
+import { commitRun, runIngest } from '../../src/lib/server/ingest/run.ts';
+import {
+	applyEntry,
+	commitEntries,
+	MAX_ENTRY_CHANGES,
+	restoreSnapshot
+} from '../../src/lib/server/replication/entries.ts';
+import { seededDatabaseCopy } from '../support/seeded.ts';
+import { tempDir } from '../support/server.ts';
+
+const TABLES = [
+	'ingest_runs',
+	'change_log',
+	'border_status_day',
+	'border_status_run',
+	'restriction',
+	'remittance',
+	'gdp',
+	'aggregate_value',
+	'corridor'
+];
+
+/** One digest per table over all its rows in a fixed order. */
+function digests(db: Db): Record<string, string> {
+	return Object.fromEntries(
+		TABLES.map((table) => {
+			const hash = createHash('sha256');
+			for (const row of db.prepare(`SELECT * FROM ${table} ORDER BY 1, 2, 3`).iterate()) {
+				hash.update(JSON.stringify(row));
+			}
+			return [table, hash.digest('hex')];
+		})
+	);
+}
+
+let primary: Db;
+let replica: Db;
+
+/** Ships what the primary committed since the replica's seq; returns the entries' sizes. */
+function follow(): number[] {
+	const entries = commitEntries(primary, lastSeq(replica), lastSeq(primary));
+	for (const entry of entries) {
+		expect(entry.after).toBe(lastSeq(replica));
+		expect(entry.resync).toBeUndefined();
+		applyEntry(replica, entry);
+	}
+	return entries.map((e) => JSON.stringify(e).length);
+}
+
+const apiRow = (indicator: string, code: string, date: string, value: number | null) => ({
+	indicator: { id: indicator, value: indicator },
+	country: { id: code.slice(0, 2), value: code },
+	countryiso3code: code,
+	date,
+	value,
+	unit: '',
+	obs_status: '',
+	decimal: 0
+});
+const apiPage = (rows: object[]) =>
+	JSON.stringify([
+		{
+			page: 1,
+			pages: 1,
+			per_page: 1000,
+			total: rows.length,
+			sourceid: '2',
+			lastupdated: '2025-07-01'
+		},
+		rows
+	]);
+
+beforeAll(() => {
+	const primaryPath = seededDatabaseCopy();
+	primary = openDatabase(primaryPath);
+	replica = openDatabase(join(tempDir('crossings-replica-'), 'replica.db'));
+	restoreSnapshot(replica, primaryPath);
+});
+afterAll(() => {
+	primary?.close();
+	replica?.close();
+});
+
+describe('replication entries', () => {
+	it('a restored snapshot equals the primary', () => {
+		expect(lastSeq(replica)).toBe(lastSeq(primary));
+		expect(digests(replica)).toEqual(digests(primary));
+	});
+
+	it("reproduce an editor's restriction and its retraction exactly", () => {
+		const csv =
+			'iso3,effective_from,level,note,source_url\n' +
+			'FRA,2021-03-01,4,closed,https://example.org/fra\nITA,2020-06-01,1,open,\n';
+		runIngest(primary, FEEDS.restrictions!, { source: 'editors.csv', text: csv });
+		follow();
+		expect(digests(replica)).toEqual(digests(primary));
+		const [fra] = readRestrictions(primary, 'FRA');
+		commitRun(primary, restrictionRetractions, [findRestriction(primary, fra!.id)!], {
+			source: 'api',
+			sha256: 'retraction',
+			rowsRead: 1
+		});
+		follow();
+		expect(digests(replica)).toEqual(digests(primary));
+		expect(readRestrictions(replica, 'FRA')).toEqual([]);
+		expect(readRestrictions(replica, 'ITA')).toEqual(readRestrictions(primary, 'ITA'));
+	});
+
+	it('reproduce World Bank values, their aggregates and GDP exactly', () => {
+		runIngest(primary, FEEDS['wb-indicator']!, {
+			source: 'api.json',
+			text: apiPage([
+				apiRow('BX.TRF.PWKR.CD.DT', 'WLD', '2019', 1),
+				apiRow('BX.TRF.PWKR.CD.DT', 'MEX', '2019', 2),
+				apiRow('BX.TRF.PWKR.CD.DT', 'MEX', '2018', null)
+			])
+		});
+		runIngest(primary, FEEDS.gdp!, {
+			source: 'gdp.csv',
+			text: 'Country Name,Country Code,Year,Value\r\nWorld,WLD,2019,3\r\nMexico,MEX,2019,4\r\n'
+		});
+		const sizes = follow();
+		expect(sizes).toHaveLength(2);
+		console.log(`entry sizes (bytes): ${sizes.join(', ')}`);
+		expect(digests(replica)).toEqual(digests(primary));
+	});
+
+	it('marks a commit too large to ship for a snapshot instead', () => {
+		const at = lastSeq(primary);
+		// The bundled OxCGRT run: hundreds of thousands of changes.
+		const [first] = commitEntries(primary, 0, at);
+		expect(first!.seq - 0).toBeGreaterThan(MAX_ENTRY_CHANGES);
+		expect(first!.resync).toBe(true);
+		expect(first!.changes).toBeUndefined();
+	});
+});
