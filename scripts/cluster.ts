@@ -33,6 +33,10 @@ try {
 if (!config.redisUrl) {
 	fail('start:cluster needs REDIS_URL: the workers share presenter views and rate limits there');
 }
+if (config.role === 'replica') {
+	// Every worker would follow the stream into the one file and apply each commit side by side.
+	fail('start:cluster runs a primary only: start a replica (ROLE=replica) with `npm start`');
+}
 const buildDir = process.env.CROSSINGS_BUILD_DIR || join(root, 'build');
 if (!existsSync(join(buildDir, 'handler.js'))) {
 	fail('No build found: run `npm run build` first (or `npm start` once).');

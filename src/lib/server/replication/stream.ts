@@ -6,14 +6,13 @@
  * directly; and an entry whose `after` is not the replica's seq shows a gap (trimmed away, or
  * never published) that a snapshot closes.
  */
-import { createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createReadStream } from 'node:fs';
 import type { Redis } from 'ioredis';
 import type { ServerContext } from '../context.ts';
 import { lastSeq } from '../db/changeLog.ts';
@@ -194,20 +193,31 @@ export function startFollower(ctx: ServerContext): { stop(): void } {
 					await bootstrapFromPrimary(ctx);
 					break;
 				}
-				applyEntry(ctx.db, entry);
+				try {
+					applyEntry(ctx.db, entry);
+				} catch (err) {
+					// The file went its own way (written by hand, restored from elsewhere): the
+					// primary's copy is the truth.
+					log().error(
+						{ err, seq: entry.seq },
+						'replica: a commit did not apply, taking a snapshot'
+					);
+					await bootstrapFromPrimary(ctx);
+					break;
+				}
 				ctx.live?.poke();
 			}
 		}
 	}
 
-	void follow().catch((err: unknown) => {
-		// A snapshot that failed (primary away): start over; the loop retries from its seq.
-		log().error({ err }, 'replica: following the primary failed; retrying in 2 s');
-		if (!stopped) setTimeout(() => startAgain(), 2000).unref();
-	});
-	function startAgain() {
-		void follow().catch(() => setTimeout(() => startAgain(), 2000).unref());
+	// A snapshot that failed (primary away): start over from the seq reached, after a pause.
+	function run(): void {
+		follow().catch((err: unknown) => {
+			log().error({ err }, 'replica: following the primary failed; retrying in 2 s');
+			if (!stopped) setTimeout(run, 2000).unref();
+		});
 	}
+	run();
 	return {
 		stop() {
 			stopped = true;
