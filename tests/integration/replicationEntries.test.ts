@@ -16,27 +16,17 @@ import {
 	applyEntry,
 	commitEntries,
 	MAX_ENTRY_CHANGES,
-	restoreSnapshot
+	restoreSnapshot,
+	SNAPSHOT_TABLES
 } from '../../src/lib/server/replication/entries.ts';
 import { seededDatabaseCopy } from '../support/seeded.ts';
 import { tempDir } from '../support/server.ts';
-
-const TABLES = [
-	'ingest_runs',
-	'change_log',
-	'border_status_day',
-	'border_status_run',
-	'restriction',
-	'remittance',
-	'gdp',
-	'aggregate_value',
-	'corridor'
-];
+import { apiMeta, apiRow } from '../support/worldBankApi.ts';
 
 /** One digest per table over all its rows in a fixed order. */
 function digests(db: Db): Record<string, string> {
 	return Object.fromEntries(
-		TABLES.map((table) => {
+		SNAPSHOT_TABLES.map((table) => {
 			const hash = createHash('sha256');
 			for (const row of db.prepare(`SELECT * FROM ${table} ORDER BY 1, 2, 3`).iterate()) {
 				hash.update(JSON.stringify(row));
@@ -60,28 +50,7 @@ function follow(): number[] {
 	return entries.map((e) => JSON.stringify(e).length);
 }
 
-const apiRow = (indicator: string, code: string, date: string, value: number | null) => ({
-	indicator: { id: indicator, value: indicator },
-	country: { id: code.slice(0, 2), value: code },
-	countryiso3code: code,
-	date,
-	value,
-	unit: '',
-	obs_status: '',
-	decimal: 0
-});
-const apiPage = (rows: object[]) =>
-	JSON.stringify([
-		{
-			page: 1,
-			pages: 1,
-			per_page: 1000,
-			total: rows.length,
-			sourceid: '2',
-			lastupdated: '2025-07-01'
-		},
-		rows
-	]);
+const apiPage = (rows: object[]) => JSON.stringify([apiMeta(1, 1, 1000, rows.length), rows]);
 
 beforeAll(() => {
 	const primaryPath = seededDatabaseCopy();
@@ -123,9 +92,9 @@ describe('replication entries', () => {
 		runIngest(primary, FEEDS['wb-indicator']!, {
 			source: 'api.json',
 			text: apiPage([
-				apiRow('BX.TRF.PWKR.CD.DT', 'WLD', '2019', 1),
-				apiRow('BX.TRF.PWKR.CD.DT', 'MEX', '2019', 2),
-				apiRow('BX.TRF.PWKR.CD.DT', 'MEX', '2018', null)
+				apiRow('WLD', 'World', '2019', 1),
+				apiRow('MEX', 'Mexico', '2019', 2),
+				apiRow('MEX', 'Mexico', '2018', null)
 			])
 		});
 		runIngest(primary, FEEDS.gdp!, {

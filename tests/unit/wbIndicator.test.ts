@@ -18,6 +18,7 @@ import {
 import { formatProblem } from '../../src/lib/server/ingest/problem.ts';
 import { writeGrid } from '../support/c8Variants.ts';
 import { ROOT } from '../support/server.ts';
+import { apiMeta, apiRow } from '../support/worldBankApi.ts';
 
 const BX_NAME = 'API_BX.TRF.PWKR.CD.DT_DS2_en_csv_v2_38454.csv';
 const BM_NAME = 'API_BM.TRF.PWKR.CD.DT_DS2_en_csv_v2_3012027.csv';
@@ -245,25 +246,7 @@ describe("wb-indicator on the full files' later years (2020–2024, 2024 partly 
 	});
 });
 
-/** Real values of the BX snapshot as the World Bank API v2 returns them. */
-const apiRow = (code: string, name: string, date: string, value: number | null) => ({
-	indicator: { id: 'BX.TRF.PWKR.CD.DT', value: 'Personal remittances, received (current US$)' },
-	country: { id: code.slice(0, 2), value: name },
-	countryiso3code: code,
-	date,
-	value,
-	unit: '',
-	obs_status: '',
-	decimal: 0
-});
-const meta = (page: number, pages: number, perPage: number, total: number) => ({
-	page,
-	pages,
-	per_page: perPage,
-	total,
-	sourceid: '2',
-	lastupdated: '2025-07-01'
-});
+// Real values of the BX snapshot as the World Bank API v2 returns them.
 const PAGE1 = [
 	apiRow('WLD', 'World', '2019', 659353250544.119),
 	apiRow('WLD', 'World', '2018', 638201547575.554),
@@ -277,13 +260,13 @@ const PAGE2 = [
 ];
 const twoPages = (page1: unknown[] = PAGE1, page2: unknown[] = PAGE2) =>
 	JSON.stringify([
-		[meta(1, 2, 4, 7), page1],
-		[meta(2, 2, 4, 7), page2]
+		[apiMeta(1, 2, 4, 7), page1],
+		[apiMeta(2, 2, 4, 7), page2]
 	]);
 
 describe('wb-indicator on the World Bank API v2 JSON', () => {
 	it('reads one page [meta, rows] and several pages to the values of the CSV', () => {
-		const one = parseWb(JSON.stringify([meta(1, 1, 50, 7), [...PAGE1, ...PAGE2]]), 'api.json');
+		const one = parseWb(JSON.stringify([apiMeta(1, 1, 50, 7), [...PAGE1, ...PAGE2]]), 'api.json');
 		const paged = parseWb(twoPages(), 'api.json');
 		for (const result of [one, paged]) {
 			expect(result.problems.items).toEqual([]);
@@ -354,7 +337,7 @@ describe('wb-indicator on the World Bank API v2 JSON', () => {
 		expect(messages('{"rows":[]}', 'api.json')).toEqual([
 			"api.json:0: json: expected the API's [meta, rows] or an array of such pages"
 		]);
-		expect(messages(JSON.stringify([meta(1, 0, 50, 0), null]), 'api.json')).toEqual([
+		expect(messages(JSON.stringify([apiMeta(1, 0, 50, 0), null]), 'api.json')).toEqual([
 			'api.json:0: json: no rows'
 		]);
 	});

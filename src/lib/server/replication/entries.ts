@@ -164,7 +164,7 @@ export function applyEntry(db: Db, entry: CommitEntry): void {
  * aggregates' names) come from the migrations and are the same everywhere; presenter sessions
  * stay with the primary.
  */
-const SNAPSHOT_TABLES = [
+export const SNAPSHOT_TABLES = [
 	'ingest_runs',
 	'change_log',
 	'border_status_day',
