@@ -123,9 +123,11 @@ const live = attachLive(server, ctx, {
 	}
 });
 
-// Behind REDIS_URL the primary publishes every commit for replicas; a replica follows them.
+// A primary with REPLICATION_TOKEN (replicas need it for their snapshot) publishes every commit
+// for them; without it a cluster on one machine keeps no stream in Redis that nobody reads.
 const redis = sharedRedis(ctx);
-const publisher = redis && !replica ? startPublisher(ctx, redis) : null;
+const publisher =
+	redis && !replica && ctx.config.replicationToken ? startPublisher(ctx, redis) : null;
 if (publisher) live.watcher.onCommits(() => publisher.publish());
 const follower = replica ? startFollower(ctx) : null;
 

@@ -106,6 +106,8 @@ describe('a replica following its primary through Redis', () => {
 	it('bootstraps from a snapshot and answers reads as the primary does', async () => {
 		expect(replica.output()).toMatch(/bootstrapped from .* at seq \d+/);
 		expect(await seqOf(replica.url)).toBe(await seqOf(primary.url));
+		expect(await json(`${replica.url}/api/health`)).toMatchObject({ role: 'replica' });
+		expect(await json(`${primary.url}/api/health`)).toMatchObject({ role: 'primary' });
 		await expectSameReads();
 	});
 

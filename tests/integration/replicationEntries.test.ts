@@ -23,12 +23,20 @@ import { seededDatabaseCopy } from '../support/seeded.ts';
 import { tempDir } from '../support/server.ts';
 import { apiMeta, apiRow } from '../support/worldBankApi.ts';
 
-/** One digest per table over all its rows in a fixed order. */
+/**
+ * One digest per table over all its rows in a fixed order, with each value's SQLite type (an
+ * integer and a real of the same value are different rows).
+ */
 function digests(db: Db): Record<string, string> {
 	return Object.fromEntries(
 		SNAPSHOT_TABLES.map((table) => {
+			const columns = (db.pragma(`table_info(${table})`) as { name: string }[]).map((c) => c.name);
+			const typed = columns.map((c) => `${c}, typeof(${c})`).join(', ');
 			const hash = createHash('sha256');
-			for (const row of db.prepare(`SELECT * FROM ${table} ORDER BY 1, 2, 3`).iterate()) {
+			for (const row of db
+				.prepare(`SELECT ${typed} FROM ${table} ORDER BY 1, 3, 5`)
+				.raw()
+				.iterate()) {
 				hash.update(JSON.stringify(row));
 			}
 			return [table, hash.digest('hex')];

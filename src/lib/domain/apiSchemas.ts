@@ -431,6 +431,8 @@ export const ErrorResponse = z.object({
 export const HealthResponse = z.object({
 	ok: z.boolean(),
 	seq: z.number().int(),
+	/** ROLE: a replica's seq is the last commit of the primary it applied. */
+	role: z.enum(['primary', 'replica']).optional(),
 	borderStatus: z.object({ first: day, last: day }).nullable().optional(),
 	error: z.string().optional()
 });

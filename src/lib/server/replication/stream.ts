@@ -21,8 +21,12 @@ import { sharedRedis } from '../redis.ts';
 import { applyEntry, commitEntries, restoreSnapshot, type CommitEntry } from './entries.ts';
 
 export const COMMIT_STREAM = 'crossings:commits';
-/** Entries kept (approximately): a replica away for longer than this many commits re-bootstraps. */
-export const STREAM_MAX_LENGTH = 10_000;
+/**
+ * Entries kept (approximately): a replica away for longer than this many commits re-bootstraps.
+ * Commits are ingest runs and editors' writes, a handful a day, and an entry is up to a few
+ * hundred kB: this bounds Redis's memory, and a snapshot is the cheap way back past it.
+ */
+export const STREAM_MAX_LENGTH = 1000;
 export const SNAPSHOT_PATH = '/api/replication/snapshot';
 
 const streamId = (seq: number) => `${seq}-0`;

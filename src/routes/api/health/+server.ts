@@ -6,12 +6,13 @@ import { serverContext } from '$lib/server/context';
 
 /** For load balancers and monitors: 503 whenever this server cannot keep what it is given. */
 export function GET() {
-	const { db } = serverContext();
+	const { db, config } = serverContext();
 	const problem = databaseFileProblem(db);
 	if (problem) return json({ ok: false, error: problem, seq: lastSeq(db) }, { status: 503 });
 	return json({
 		ok: true,
 		seq: lastSeq(db),
+		role: config.role,
 		borderStatus: borderStatusRange(db)
 	});
 }
