@@ -9,6 +9,19 @@ import {
 
 export type LiveSocket = Socket<LiveServerToClient, LiveClientToServer>;
 
+/**
+ * Reconnection after a lost connection (a server restart drops every page at once): the
+ * n-th attempt waits delay·2^(n-1), capped at delayMax, each wait drawn at random within
+ * ±randomizationFactor of it, so thousands of pages and embeds come back spread over
+ * seconds instead of in one stampede: 0.5–1.5 s, 1–3 s, 2–6 s … then 15–30 s (the cap applies
+ * after the jitter; an embed on someone's article can wait, it shows when it was last current).
+ */
+export const RECONNECT_BACKOFF = {
+	reconnectionDelay: 1000,
+	reconnectionDelayMax: 30_000,
+	randomizationFactor: 0.5
+} as const;
+
 export type LiveStatus = 'connecting' | 'live' | 'reconnecting' | 'offline';
 
 export interface LiveConnectionOptions {
@@ -64,7 +77,7 @@ export class LiveConnection {
 		// WebSocket first; long-polling only where a proxy will not upgrade.
 		const socket: Socket<LiveServerToClient, LiveClientToServer> = io(LIVE_NAMESPACE, {
 			transports: ['websocket', 'polling'],
-			reconnectionDelayMax: 5000
+			...RECONNECT_BACKOFF
 		});
 		this.#socket = socket;
 		socket.on('connect', () => {
