@@ -1,6 +1,7 @@
 import type { io as IoFactory, Socket } from 'socket.io-client';
 import {
 	LIVE_NAMESPACE,
+	RECONNECT_BACKOFF,
 	type ChangeItem,
 	type ChangesEvent,
 	type LiveClientToServer,
@@ -8,19 +9,6 @@ import {
 } from '../domain/live.ts';
 
 export type LiveSocket = Socket<LiveServerToClient, LiveClientToServer>;
-
-/**
- * Reconnection after a lost connection (a server restart drops every page at once): the
- * n-th attempt waits delay·2^(n-1), capped at delayMax, each wait drawn at random within
- * ±randomizationFactor of it, so thousands of pages and embeds come back spread over
- * seconds instead of in one stampede: 0.5–1.5 s, 1–3 s, 2–6 s … then 15–30 s (the cap applies
- * after the jitter; an embed on someone's article can wait, it shows when it was last current).
- */
-export const RECONNECT_BACKOFF = {
-	reconnectionDelay: 1000,
-	reconnectionDelayMax: 30_000,
-	randomizationFactor: 0.5
-} as const;
 
 export type LiveStatus = 'connecting' | 'live' | 'reconnecting' | 'offline';
 
