@@ -17,6 +17,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { availableParallelism, loadavg } from 'node:os';
@@ -440,6 +441,7 @@ export async function runScale(): Promise<void> {
 		clients.kill();
 		bare.child.kill();
 		await server?.stop();
+		rmSync(dir, { recursive: true, force: true });
 	}
 }
 
