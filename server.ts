@@ -119,7 +119,8 @@ const live = attachLive(server, ctx, {
 	websocketOnly: cluster.isWorker,
 	limits: {
 		connectionsPerMinute: ctx.config.liveConnectionsPerMinute,
-		subscribesPerMinute: ctx.config.liveSubscribesPerMinute
+		subscribesPerMinute: ctx.config.liveSubscribesPerMinute,
+		maxBufferedBytes: ctx.config.liveMaxBufferedBytes
 	}
 });
 
@@ -153,23 +154,33 @@ server.listen(ctx.config.port, ctx.config.host, () => {
 });
 
 let closing = false;
+/** In-flight requests get this long to finish after a SIGTERM before their connections are cut. */
+const DRAIN_MS = 5_000;
+/** The process exits by then whatever is still open (the supervisor's kill comes later). */
+const EXIT_DEADLINE_MS = 10_000;
 function shutdown(signal: string, code = 0) {
 	if (closing) return;
 	closing = true;
 	console.log(`${signal}: closing`);
-	// Force the exit if open connections keep the server from closing in time.
-	setTimeout(() => process.exit(1), 10_000).unref();
+	setTimeout(() => process.exit(1), EXIT_DEADLINE_MS).unref();
 	// Polling stops at once; an ingest in flight in the feeds' worker thread commits first.
 	const feedsStopped = feeds.stop();
+	// A replica stops reading the commit stream before its database closes.
 	follower?.stop();
-	void live.close();
+	// Stop accepting first, so a reconnecting socket or a new request goes to another process
+	// (or waits for the restart), never to this one that is on its way out.
 	server.close(() => {
 		void feedsStopped.finally(() => {
 			closeServerContext();
 			process.exit(code);
 		});
 	});
-	server.closeAllConnections();
+	// Sockets' transports are closed (not disconnected by the server, which would tell clients
+	// not to come back): their clients reconnect with jittered back-off, elsewhere or later.
+	void live.close();
+	// Keep-alive connections with no request in flight go now; requests in flight may finish.
+	server.closeIdleConnections();
+	setTimeout(() => server.closeAllConnections(), DRAIN_MS).unref();
 }
 process.on('SIGTERM', () => shutdown('SIGTERM'));
 process.on('SIGINT', () => shutdown('SIGINT'));

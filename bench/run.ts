@@ -12,6 +12,8 @@
  *   and its event-loop delay under load, ingest and socket floods against idle (bench/readPath.ts).
  * - first map: navigation to a map with data, and bytes, against a bare MapLibre page
  *   (bench/firstMap.ts).
+ * - scale: fan-out p50/p95/p99, heap per idle connection and a reconnect storm against a bare
+ *   Socket.IO server (bench/scale.ts).
  */
 import Database from 'better-sqlite3';
 import { readFileSync, rmSync } from 'node:fs';
@@ -26,16 +28,20 @@ import { runFanout } from './fanout.ts';
 import { runFirstMap } from './firstMap.ts';
 import { runImages } from './images.ts';
 import { runReadPath } from './readPath.ts';
+import { runScale } from './scale.ts';
 
 // `npm run bench -- --only fanout` runs the fan-out benchmark (bench/fanout.ts) alone,
 // `npm run bench -- --only read` the read-path benchmark (bench/readPath.ts),
 // `npm run bench -- --only first-map` the first map against bare MapLibre (bench/firstMap.ts),
-// `npm run bench -- --only images` server-drawn images against a static file (bench/images.ts).
+// `npm run bench -- --only images` server-drawn images against a static file (bench/images.ts),
+// `npm run bench -- --only scale` fan-out, idle heap and a reconnect storm against bare Socket.IO
+// (bench/scale.ts).
 const ONLY: Record<string, () => Promise<void>> = {
 	fanout: runFanout,
 	read: runReadPath,
 	'first-map': runFirstMap,
-	images: runImages
+	images: runImages,
+	scale: runScale
 };
 const args = process.argv.slice(2);
 if (args[0] === '--only') {
@@ -131,3 +137,4 @@ await runFanout();
 await runReadPath();
 await runFirstMap();
 await runImages();
+await runScale();

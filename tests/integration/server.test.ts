@@ -47,7 +47,15 @@ describe('the production server', () => {
 	it('shuts down cleanly on SIGTERM, keeping the database for the next start', async () => {
 		const again = await startServer({ databasePath: server.databasePath });
 		expect(again.output()).not.toMatch(/seeded/);
+		// A live reader sees its transport close, which its client answers by reconnecting
+		// (with back-off): a server-side disconnect would tell it to stay away.
+		const reader = liveClient(again.url);
+		expect((await subscribe(reader, { layers: ['border-status'] })).ok).toBe(true);
+		const reason = new Promise<string>((r) => reader.on('disconnect', r));
+		const started = Date.now();
 		expect(await again.stop()).toBe(0);
+		expect(Date.now() - started).toBeLessThan(10_000);
+		expect(await reason).toBe('transport close');
 		expect(again.output()).toMatch(/SIGTERM: closing/);
 	});
 });

@@ -75,3 +75,17 @@ export interface LiveClientToServer {
 export function versionedUrl(path: string, seq: number): string {
 	return `${path}${path.includes('?') ? '&' : '?'}v=${seq}`;
 }
+
+/**
+ * The browser's reconnection after a lost connection (a server restart drops every page at
+ * once): the n-th attempt waits reconnectionDelay·2^(n-1), each wait drawn at random within
+ * ±randomizationFactor of it and then capped at reconnectionDelayMax, so thousands of pages
+ * and embeds come back spread over seconds instead of in one stampede: 0.5–1.5 s, 1–3 s,
+ * 2–6 s … then 15–30 s (an embed on someone's article can wait; it shows when it was last
+ * current). socket.io-client options; bench/scale.ts measures a restart with them.
+ */
+export const RECONNECT_BACKOFF = {
+	reconnectionDelay: 1000,
+	reconnectionDelayMax: 30_000,
+	randomizationFactor: 0.5
+} as const;

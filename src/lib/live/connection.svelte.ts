@@ -1,6 +1,7 @@
 import type { io as IoFactory, Socket } from 'socket.io-client';
 import {
 	LIVE_NAMESPACE,
+	RECONNECT_BACKOFF,
 	type ChangeItem,
 	type ChangesEvent,
 	type LiveClientToServer,
@@ -64,7 +65,7 @@ export class LiveConnection {
 		// WebSocket first; long-polling only where a proxy will not upgrade.
 		const socket: Socket<LiveServerToClient, LiveClientToServer> = io(LIVE_NAMESPACE, {
 			transports: ['websocket', 'polling'],
-			reconnectionDelayMax: 5000
+			...RECONNECT_BACKOFF
 		});
 		this.#socket = socket;
 		socket.on('connect', () => {

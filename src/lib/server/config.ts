@@ -20,6 +20,8 @@ export interface Config {
 	/** Live socket limits per client address (see LiveLimits). */
 	liveConnectionsPerMinute: number;
 	liveSubscribesPerMinute: number;
+	/** Bytes waiting to be written to one live socket before it gets reload, then is dropped. */
+	liveMaxBufferedBytes: number;
 	/** A presenter session ends this many hours after its last lead (or its creation). */
 	sessionIdleHours: number;
 	/** Presenter sessions one client address may create per hour. */
@@ -92,6 +94,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		restrictionHorizonDays: restrictionHorizonDays(env),
 		liveConnectionsPerMinute: numberEnv(env, 'LIVE_CONNECTIONS_PER_MINUTE', 1000, 1, 1_000_000),
 		liveSubscribesPerMinute: numberEnv(env, 'LIVE_SUBSCRIBES_PER_MINUTE', 2000, 1, 1_000_000),
+		// 1 MiB: hundreds of ordinary commits, far more than a reader that keeps up ever holds.
+		liveMaxBufferedBytes: numberEnv(env, 'LIVE_MAX_BUFFERED_BYTES', 1024 * 1024, 1024, 1 << 30),
 		// Fractions allowed: tests end sessions in a second (0.0003 h).
 		sessionIdleHours: numberEnv(env, 'SESSION_IDLE_HOURS', 12, 0.0001, 24 * 365, true),
 		sessionsPerHour: numberEnv(env, 'SESSIONS_PER_HOUR', 20, 1, 1_000_000),

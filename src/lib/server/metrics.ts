@@ -47,6 +47,12 @@ function createMetrics() {
 			buckets: [0, 1, 5, 25, 100, 500, 1000],
 			registers
 		}),
+		slowConsumers: new Counter({
+			name: 'crossings_live_slow_consumers_total',
+			help: 'Sockets over LIVE_MAX_BUFFERED_BYTES: sent a reload instead of changes, or dropped',
+			labelNames: ['action'] as const,
+			registers
+		}),
 		refused: new Counter({
 			name: 'crossings_live_refused_total',
 			help: 'Connections, subscriptions and session messages refused, by reason',

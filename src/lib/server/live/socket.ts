@@ -61,6 +61,12 @@ export interface LiveLimits {
 	replayMaxItems: number;
 	/** Changes read and sent between two turns of the event loop during a replay. */
 	replayPageItems: number;
+	/**
+	 * Bytes a socket may have waiting to be written (engine.io's packet buffer plus the
+	 * WebSocket's) before it gets `reload` instead of more changes, and is dropped if it is
+	 * still over at its next commit: a stalled reader must not grow the server's memory.
+	 */
+	maxBufferedBytes: number;
 }
 
 // A webinar's audience can sit behind one office NAT: per-address limits are set for hundreds
@@ -71,7 +77,8 @@ export const DEFAULT_LIVE_LIMITS: LiveLimits = {
 	subscribesPerSocketPerMinute: 30,
 	replayMaxCommits: 500,
 	replayMaxItems: 5000,
-	replayPageItems: 200
+	replayPageItems: 200,
+	maxBufferedBytes: 1024 * 1024
 };
 
 export interface LiveOptions {
@@ -145,6 +152,28 @@ class PageTurns {
 	}
 }
 
+/** The parts of engine.io's connection that hold what is not yet written (not in its types). */
+interface PendingWrites {
+	writeBuffer?: { data?: unknown }[];
+	transport?: { socket?: { bufferedAmount?: number } };
+}
+
+/**
+ * Bytes queued for `socket` and not yet handed to the kernel: packets engine.io holds while
+ * its transport is busy (or until the next poll), plus what the WebSocket buffered in user
+ * space. A reader that stopped reading fills the kernel's buffers first, then these.
+ */
+export function pendingBytes(socket: Pick<Socket, 'conn'>): number {
+	const conn = socket.conn as unknown as PendingWrites;
+	let bytes = conn.transport?.socket?.bufferedAmount ?? 0;
+	for (const packet of conn.writeBuffer ?? []) {
+		const data = packet.data;
+		if (typeof data === 'string') bytes += data.length;
+		else if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) bytes += data.byteLength;
+	}
+	return bytes;
+}
+
 const retryAfter = (res: unknown) =>
 	res instanceof RateLimiterRes ? Math.ceil(res.msBeforeNext) : 60_000;
 
@@ -210,6 +239,31 @@ export function attachLive(
 	const live: LiveNamespace = io.of(LIVE_NAMESPACE);
 	const watcher = new ChangeWatcher(ctx.db, options);
 	const turns = new PageTurns();
+	/** Sockets sent a `reload` because they were over maxBufferedBytes, until they drain. */
+	const reloadedForPressure = new WeakSet<LiveSocket>();
+
+	/**
+	 * Whether `socket` is too far behind in reading to be sent the commit `seq` (after
+	 * `after`). The first time it is, it gets one small `reload` for its layers instead, so it
+	 * refetches rather than reading a backlog; if it is still over at a later commit, it is
+	 * dropped, and its buffers with it (the client reconnects and catches up from its seq).
+	 */
+	function overloaded(socket: LiveSocket, layers: string[], seq: number, after: number): boolean {
+		if (pendingBytes(socket) <= limits.maxBufferedBytes) {
+			reloadedForPressure.delete(socket);
+			return false;
+		}
+		if (reloadedForPressure.has(socket)) {
+			m.slowConsumers.inc({ action: 'disconnect' });
+			socket.disconnect(true);
+			return true;
+		}
+		reloadedForPressure.add(socket);
+		socket.emit('changes', { seq, after, reload: layers });
+		m.slowConsumers.inc({ action: 'reload' });
+		m.deliveries.inc({ kind: 'reload' });
+		return true;
+	}
 
 	/**
 	 * Sends the commits after `after` in pages, one page per turn of the event loop, until it
@@ -245,8 +299,18 @@ export function attachLive(
 				maxItems: watcher.maxItems,
 				limitItems: limits.replayPageItems
 			});
-			for (const commit of page) socket.emit('changes', changesEventFor(commit, layers));
-			sent += page.length;
+			for (const commit of page) {
+				// A reload covers everything up to the watcher's seq: the replay ends here.
+				if (overloaded(socket, layers, watcher.seq, commit.after)) {
+					if (socket.disconnected) return false;
+					join();
+					m.replayCommits.observe(sent);
+					m.deliveries.inc({ kind: 'replay' }, sent);
+					return true;
+				}
+				socket.emit('changes', changesEventFor(commit, layers));
+				sent++;
+			}
 			// No run ends in (position, seq]: nothing more to send up to there.
 			position = page.at(-1)?.seq ?? watcher.seq;
 		}
@@ -305,9 +369,20 @@ export function attachLive(
 			if (!room.startsWith(ROOM_PREFIX)) continue;
 			const layers = room.slice(ROOM_PREFIX.length).split(',');
 			for (const commit of commits) {
-				live.local.to(room).emit('changes', changesEventFor(commit, layers));
+				// The room's event is encoded once for all; sockets too far behind are left out
+				// of it and sent a reload (or dropped) on their own.
+				const behind: string[] = [];
+				for (const id of members) {
+					const socket = live.sockets.get(id);
+					if (socket && overloaded(socket, layers, commit.seq, commit.after)) behind.push(id);
+				}
+				const audience =
+					behind.length > 0 ? live.local.to(room).except(behind) : live.local.to(room);
+				audience.emit('changes', changesEventFor(commit, layers));
+				// Dropped sockets have already left `members`.
+				const stillThere = behind.filter((id) => live.sockets.has(id)).length;
+				m.deliveries.inc({ kind: 'live' }, members.size - stillThere);
 			}
-			m.deliveries.inc({ kind: 'live' }, members.size * commits.length);
 		}
 	});
 	watcher.start();
