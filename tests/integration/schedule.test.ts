@@ -27,7 +27,6 @@ import { dumpContent } from '../support/db.ts';
 import { liveClient, subscribe } from '../support/live.ts';
 import { C8_SNAPSHOT, ROOT, startServer, tempDir } from '../support/server.ts';
 
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 const snapshot = readFileSync(C8_SNAPSHOT, 'utf8');
 
 /** The snapshot with Italy's 15 April 2020 level changed: one value differs. */
@@ -516,7 +515,12 @@ describe('IngestWorker', () => {
 
 /** Runs a script with tsx, collecting its output; resolves with the child when it exits. */
 function run(args: string[], env: Record<string, string> = {}) {
-	const child = spawn(TSX, args, { cwd: ROOT, env: { ...process.env, ...env } });
+	// node with tsx's loader, not tsx's CLI: the CLI relays a signal to its child process and,
+	// on a busy machine, can die of the SIGTERM itself (exit 143) before the child has exited.
+	const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+		cwd: ROOT,
+		env: { ...process.env, ...env }
+	});
 	const out = { stdout: '', stderr: '' };
 	child.stdout.on('data', (d: Buffer) => (out.stdout += d));
 	child.stderr.on('data', (d: Buffer) => (out.stderr += d));
@@ -643,7 +647,8 @@ describe('FEEDS_CONFIG', () => {
 	it('polls its feeds in the server, which sends their commits to live clients', async () => {
 		const feed = await feedServer({ etag: '"v1"' });
 		const path = config('server.json', [{ feed: 'oxcgrt-c8', url: feed.url, every: '1s' }]);
-		const server = await startServer({ env: { FEEDS_CONFIG: path } });
+		// nodeArgs: node runs server.ts itself, so SIGTERM reaches it without tsx's relay.
+		const server = await startServer({ env: { FEEDS_CONFIG: path }, nodeArgs: [] });
 		const client = liveClient(server.url);
 		try {
 			// The seeded database already holds the snapshot: the first poll changes nothing.
@@ -668,7 +673,8 @@ describe('FEEDS_CONFIG', () => {
 	it('ingests in a worker thread: the server keeps answering while a heavy run commits', async () => {
 		const feed = await feedServer({ etag: '"v1"' });
 		const path = config('server-heavy.json', [{ feed: 'oxcgrt-c8', url: feed.url, every: '1s' }]);
-		const server = await startServer({ env: { FEEDS_CONFIG: path } });
+		// nodeArgs: node runs server.ts itself, so SIGTERM reaches it without tsx's relay.
+		const server = await startServer({ env: { FEEDS_CONFIG: path }, nodeArgs: [] });
 		const client = liveClient(server.url);
 		const probes: { at: number; ms: number }[] = [];
 		let probing = true;
