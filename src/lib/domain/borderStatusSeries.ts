@@ -101,6 +101,41 @@ export function resolveTime(series: BorderStatusSeries, time: string): number {
 }
 
 /**
+ * The last day a change's period reaches: its own end, its one day, or (`from/..`, a level
+ * that holds on) today, or the series' end if that is later.
+ */
+function periodEnd(series: BorderStatusSeries, period: string, today: string): [string, string] {
+	const [from, rawTo] = period.split('/') as [string, string | undefined];
+	if (rawTo === undefined) return [from, from];
+	if (rawTo !== '..') return [from, rawTo];
+	return [from, today > series.last ? today : series.last];
+}
+
+/** A country's runs as one level (or null) per day of the series. */
+function daysOf(series: BorderStatusSeries, iso3: string): (Level | null)[] {
+	const days = new Array<Level | null>(dayCount(series)).fill(null);
+	for (const [a, b, level] of series.runs[iso3] ?? []) days.fill(level, a, b + 1);
+	return days;
+}
+
+/** Days back to runs; the country leaves the series when no day has a level. */
+function withDays(
+	runs: BorderStatusSeries['runs'],
+	iso3: string,
+	days: readonly (Level | null)[]
+): void {
+	const compressed: [number, number, Level][] = [];
+	days.forEach((level, i) => {
+		if (level === null) return;
+		const last = compressed.at(-1);
+		if (last && last[2] === level && last[1] === i - 1) last[1] = i;
+		else compressed.push([i, i, level]);
+	});
+	if (compressed.length > 0) runs[iso3] = compressed;
+	else delete runs[iso3];
+}
+
+/**
  * Applies one live change to the series in place of a refetch. Returns the new series, or
  * null when the change reaches outside the series' days (the range itself changed), in
  * which case the caller refetches the snapshot.
@@ -110,34 +145,15 @@ export function applyBorderStatusChange(
 	change: { iso3: string; period: string; new: number | null },
 	today = todayUtc()
 ): BorderStatusSeries | null {
-	const [from, rawTo] = change.period.split('/') as [string, string | undefined];
 	// A level that holds on reaches today: past the series' end, the range itself grows.
-	const to =
-		rawTo === undefined
-			? from
-			: rawTo === '..'
-				? today > series.last
-					? today
-					: series.last
-				: rawTo;
+	const [from, to] = periodEnd(series, change.period, today);
 	if (from < series.first || to > series.last || from > to) return null;
 	if (change.new !== null && !isLevel(change.new)) return null;
-	const n = dayCount(series);
-	// Expand the country's runs to days, overwrite the changed days, and compress again.
-	const days = new Array<Level | null>(n).fill(null);
-	for (const [a, b, level] of series.runs[change.iso3] ?? []) days.fill(level, a, b + 1);
+	const days = daysOf(series, change.iso3);
 	days.fill(change.new as Level | null, indexOfDay(series, from), indexOfDay(series, to) + 1);
-	const runs: [number, number, Level][] = [];
-	days.forEach((level, i) => {
-		if (level === null) return;
-		const last = runs.at(-1);
-		if (last && last[2] === level && last[1] === i - 1) last[1] = i;
-		else runs.push([i, i, level]);
-	});
-	const next = { ...series, runs: { ...series.runs } };
-	if (runs.length > 0) next.runs[change.iso3] = runs;
-	else delete next.runs[change.iso3];
-	return next;
+	const runs = { ...series.runs };
+	withDays(runs, change.iso3, days);
+	return { ...series, runs };
 }
 
 /**
@@ -151,39 +167,17 @@ export function revertBorderStatusChanges(
 	today = todayUtc()
 ): BorderStatusSeries {
 	const n = dayCount(series);
-	const days = new Map<string, (Level | null)[]>();
+	const touched = new Map<string, (Level | null)[]>();
 	for (const change of newestFirst) {
-		const [from, rawTo] = change.period.split('/') as [string, string | undefined];
-		const to =
-			rawTo === undefined
-				? from
-				: rawTo === '..'
-					? today > series.last
-						? today
-						: series.last
-					: rawTo;
+		const [from, to] = periodEnd(series, change.period, today);
 		const a = Math.max(daysBetween(series.first, from), 0);
 		const b = Math.min(daysBetween(series.first, to), n - 1);
 		if (!(a <= b)) continue;
-		let country = days.get(change.iso3);
-		if (!country) {
-			country = new Array<Level | null>(n).fill(null);
-			for (const [x, y, level] of series.runs[change.iso3] ?? []) country.fill(level, x, y + 1);
-			days.set(change.iso3, country);
-		}
-		country.fill(isLevel(change.old) ? change.old : null, a, b + 1);
+		let days = touched.get(change.iso3);
+		if (!days) touched.set(change.iso3, (days = daysOf(series, change.iso3)));
+		days.fill(isLevel(change.old) ? change.old : null, a, b + 1);
 	}
 	const runs = { ...series.runs };
-	for (const [iso3, country] of days) {
-		const compressed: [number, number, Level][] = [];
-		country.forEach((level, i) => {
-			if (level === null) return;
-			const last = compressed.at(-1);
-			if (last && last[2] === level && last[1] === i - 1) last[1] = i;
-			else compressed.push([i, i, level]);
-		});
-		if (compressed.length > 0) runs[iso3] = compressed;
-		else delete runs[iso3];
-	}
+	for (const [iso3, days] of touched) withDays(runs, iso3, days);
 	return { ...series, runs };
 }

@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import type { EmbedImageQuery } from '../../domain/apiSchemas.ts';
 import { LEVELS, NO_DATA_LABEL } from '../../domain/borderStatus.ts';
+import type { Country } from '../../domain/country.ts';
 import {
 	borderStatusDescription,
 	countLevels,
@@ -67,6 +68,7 @@ interface BorderFill {
  */
 function borderStatusFill(
 	db: Db,
+	countries: readonly Country[],
 	time: string,
 	members: Set<string> | null,
 	regionName: string | null,
@@ -83,7 +85,7 @@ function borderStatusFill(
 	const day = dayAt(series, index);
 	const levels = levelsOn(series, index);
 	const fills = new Map<string, string | null>();
-	for (const { iso3 } of listCountries(db)) {
+	for (const { iso3 } of countries) {
 		const level = levels.get(iso3);
 		fills.set(iso3, level === undefined ? null : LEVELS[level]!.color);
 	}
@@ -101,13 +103,14 @@ function borderStatusFill(
 
 /** The image for a validated query (400 for an unknown region, 404 for an unknown country). */
 export function embedImage(db: Db, q: EmbedImageParams): MapImage {
+	const countries = listCountries(db);
 	const members = regionFilter(db, q.region);
 	const selected = selection(db, { country: q.country }).countries;
 	const region = q.region?.trim()
-		? (canonicalRegion(listCountries(db), q.region) ?? q.region.trim())
+		? (canonicalRegion(countries, q.region) ?? q.region.trim())
 		: null;
 	const suffix = region ? `: ${region}` : '';
-	const names = new Map(listCountries(db).map((c) => [c.iso3, c.name]));
+	const names = new Map(countries.map((c) => [c.iso3, c.name]));
 	const theme = q.theme === 'dark' ? 'dark' : 'light';
 	const base = { inRegion: members, selected, theme } as const;
 	// A pinned view (live=0&asof=…) is drawn as the data stood at its version, like /embed.
@@ -163,7 +166,7 @@ export function embedImage(db: Db, q: EmbedImageParams): MapImage {
 		};
 	}
 
-	const border = borderStatusFill(db, q.time, members, region, asof);
+	const border = borderStatusFill(db, countries, q.time, members, region, asof);
 	if (q.layer === 'border-status') {
 		return {
 			...base,
