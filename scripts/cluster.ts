@@ -11,8 +11,10 @@ import cluster, { type Worker } from 'node:cluster';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { AggregatorRegistry } from 'prom-client';
 import { loadConfig, workerCount } from '../src/lib/server/config.ts';
 import { openDatabase, DatabaseOpenError } from '../src/lib/server/db/open.ts';
+import { CLUSTER_METRICS, type ClusterMetricsMessage } from '../src/lib/server/metrics.ts';
 import { ingestBundledSnapshots } from '../src/lib/server/seed.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -105,6 +107,19 @@ function drain(signal: string): void {
 		process.exit(1);
 	}, 15_000).unref();
 }
+// A scrape of /metrics lands on one worker, which asks here for every worker's metrics summed.
+const aggregator = new AggregatorRegistry();
+cluster.on('message', (worker, message: ClusterMetricsMessage) => {
+	if (message?.type !== CLUSTER_METRICS) return;
+	const answer = (reply: Omit<ClusterMetricsMessage, 'type' | 'id'>) => {
+		if (worker.isConnected()) worker.send({ type: CLUSTER_METRICS, id: message.id, ...reply });
+	};
+	aggregator.clusterMetrics().then(
+		(text) => answer({ text }),
+		(err: Error) => answer({ error: err.message })
+	);
+});
+
 process.on('SIGTERM', () => drain('SIGTERM'));
 process.on('SIGINT', () => drain('SIGINT'));
 

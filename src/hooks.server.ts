@@ -2,6 +2,7 @@ import type { Handle, HandleServerError } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { dev, version as buildVersion } from '$app/environment';
 import { serverContext } from '$lib/server/context';
+import { sessionStore } from '$lib/server/live/sessionStore';
 import { log } from '$lib/server/log';
 import { metrics } from '$lib/server/metrics';
 import {
@@ -110,8 +111,10 @@ const readCache: Handle = async ({ event, resolve }) => {
 
 /**
  * A replica's data is a copy of the primary's, written only by the commits it follows: a
- * write here would fork it. Every API write (restrictions, presenter sessions) is refused with
+ * write here would fork it. Every API write to the data (restrictions, ingest) is refused with
  * the address to send it to, rather than forwarded, so the writer sees where its write goes.
+ * Presenter sessions are not data: a replica keeps them in Redis with every other process
+ * (sessionStore.ts), so it creates them itself.
  */
 const refuseWritesOnReplica: Handle = async ({ event, resolve }) => {
 	const { config } = serverContext();
@@ -121,7 +124,8 @@ const refuseWritesOnReplica: Handle = async ({ event, resolve }) => {
 		method === 'GET' ||
 		method === 'HEAD' ||
 		method === 'OPTIONS' ||
-		!event.url.pathname.startsWith('/api/')
+		!event.url.pathname.startsWith('/api/') ||
+		(event.url.pathname === '/api/sessions' && sessionStore(serverContext()).kind === 'redis')
 	) {
 		return resolve(event);
 	}

@@ -210,6 +210,21 @@ describe('npm run start:cluster', () => {
 		for (const c of clients) expect(seqs(c.events)).toEqual([seq]);
 	});
 
+	it('answers /metrics for the whole cluster, whichever worker takes the scrape', async () => {
+		const openSockets = async () => {
+			const response = await fetch(`${cluster.url}/metrics`);
+			expect(response.status).toBe(200);
+			const text = await response.text();
+			return Number(/^crossings_live_open_sockets (\S+)$/m.exec(text)![1]);
+		};
+		const before = await openSockets();
+		// Round-robin puts some on each worker; each scrape (new connections, also round-robin)
+		// must count them all.
+		const clients = await Promise.all(Array.from({ length: 5 }, () => subscribed(cluster.url)));
+		for (let scrape = 0; scrape < 4; scrape++) expect(await openSockets()).toBe(before + 5);
+		for (const c of clients) c.close();
+	});
+
 	it('replaces a killed worker; its readers resume on the same URL with nothing lost', async () => {
 		const pidOf = (n: number) =>
 			Number(new RegExp(`worker ${n} \\(pid (\\d+)\\) ready`).exec(cluster.output())![1]);

@@ -2,13 +2,22 @@
  * A primary and a replica on separate SQLite files behind one real redis-server: the replica
  * boots from the primary's snapshot, follows its commits through the Redis stream (its API
  * and its live clients see what the primary's see, with the same seqs), resumes after a
- * restart without gaps, and refuses writes with the primary's address.
+ * restart without gaps, and refuses writes with the primary's address; presenter sessions,
+ * kept in Redis, work across both.
  */
 import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { liveClient, subscribe, type LiveClient } from '../support/live.ts';
+import type { CreatedSession, SessionViewEvent } from '../../src/lib/domain/session.ts';
+import {
+	follow,
+	lead,
+	liveClient,
+	SAMPLE_VIEW,
+	subscribe,
+	type LiveClient
+} from '../support/live.ts';
 import { startRedis, type RunningRedis } from '../support/redis.ts';
 import { seededDatabaseCopy } from '../support/seeded.ts';
 import { startServer, tempDir, type RunningServer } from '../support/server.ts';
@@ -172,10 +181,61 @@ describe('a replica following its primary through Redis', () => {
 		const body = (await response.json()) as { error: string; primary: string };
 		expect(body.error).toContain(primary.url);
 		expect(body.primary).toBe(primary.url);
-		expect((await fetch(`${replica.url}/api/sessions`, { method: 'POST' })).status).toBe(503);
 		expect((await fetch(`${replica.url}/api/restrictions/1`, { method: 'DELETE' })).status).toBe(
 			503
 		);
+	});
+
+	it('shares presenter sessions with the primary through Redis: created on either, led on one, followed on the other', async () => {
+		for (const [creator, presenter, audience] of [
+			[replica, primary, replica],
+			[primary, replica, primary]
+		] as const) {
+			const response = await fetch(`${creator.url}/api/sessions`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ title: 'Replicated webinar' })
+			});
+			expect(response.status).toBe(201);
+			const created = (await response.json()) as CreatedSession;
+			const leader = liveClient(presenter.url);
+			const follower = liveClient(audience.url);
+			opened.push(leader, follower);
+			const heard: SessionViewEvent[] = [];
+			follower.on('session:view', (event) => heard.push(event));
+			const joined = await follow(follower, created.id);
+			expect(joined).toMatchObject({
+				ok: true,
+				title: 'Replicated webinar',
+				view: null,
+				version: 0
+			});
+			for (let i = 1; i <= 5; i++) {
+				const view = { ...SAMPLE_VIEW, time: `2020-04-1${i}` };
+				expect(await lead(leader, { id: created.id, key: created.presenterKey, view })).toEqual({
+					ok: true,
+					version: i
+				});
+			}
+			expect(
+				await lead(leader, { id: created.id, key: 'x'.repeat(43), view: SAMPLE_VIEW })
+			).toEqual({ ok: false, error: 'wrong presenter key' });
+			const deadline = Date.now() + 5000;
+			while (heard.length < 5 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+			await new Promise((r) => setTimeout(r, 200));
+			expect(heard.map((e) => [e.version, e.view.time])).toEqual(
+				[1, 2, 3, 4, 5].map((v) => [v, `2020-04-1${v}`])
+			);
+			// Both machines answer the session alike, and neither gives away the key.
+			const [onPrimary, onReplica] = await Promise.all(
+				[primary, replica].map((s) => json(`${s.url}/api/sessions/${created.id}`))
+			);
+			expect(onReplica).toEqual(onPrimary);
+			expect(onPrimary).toMatchObject({ version: 5, view: { time: '2020-04-15' } });
+			expect(JSON.stringify(onPrimary)).not.toContain(created.presenterKey);
+			leader.close();
+			follower.close();
+		}
 	});
 
 	it('refuses a snapshot without the replication token', async () => {

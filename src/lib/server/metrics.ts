@@ -3,13 +3,27 @@
  * SvelteKit bundle each load their own copy of this module, so the registry and its metrics
  * live on globalThis: both halves count into the same series.
  */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import cluster from 'node:cluster';
+import {
+	AggregatorRegistry,
+	Counter,
+	Gauge,
+	Histogram,
+	Registry,
+	collectDefaultMetrics
+} from 'prom-client';
 
 function createMetrics() {
 	const registry = new Registry();
 	// Includes the event loop's delay (nodejs_eventloop_lag_*), heap, RSS, open handles.
 	collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 10 });
 	const registers = [registry];
+	// Under start:cluster the primary asks every worker for this registry over prom-client's
+	// IPC; constructing an AggregatorRegistry is what installs a worker's answering listener.
+	if (cluster.isWorker) {
+		new AggregatorRegistry();
+		AggregatorRegistry.setRegistries([registry]);
+	}
 	return {
 		registry,
 		httpDuration: new Histogram({
@@ -76,4 +90,42 @@ type WithMetrics = typeof globalThis & { [KEY]?: Metrics };
 export function metrics(): Metrics {
 	const g = globalThis as WithMetrics;
 	return (g[KEY] ??= createMetrics());
+}
+
+/** The message a worker sends its primary for the whole cluster's metrics, and the answer. */
+export const CLUSTER_METRICS = 'crossings:cluster-metrics';
+export interface ClusterMetricsMessage {
+	type: typeof CLUSTER_METRICS;
+	id: number;
+	text?: string;
+	error?: string;
+}
+
+let asked = 0;
+
+/**
+ * The metrics a scrape should see. A single server's are its own. Under start:cluster a
+ * scrape lands on whichever worker node:cluster hands the connection to, so that worker asks
+ * the primary, which sums every worker's registry (counters and histograms add up, as do
+ * gauges such as open sockets): any worker answers for the whole cluster.
+ */
+export async function scrapeMetrics(): Promise<string> {
+	const { registry } = metrics();
+	if (!cluster.isWorker || !process.send) return registry.metrics();
+	const id = ++asked;
+	return new Promise<string>((resolve, reject) => {
+		const timer = setTimeout(() => {
+			process.off('message', onMessage);
+			reject(new Error('the cluster primary did not answer for the metrics within 5 s'));
+		}, 5000);
+		const onMessage = (message: ClusterMetricsMessage) => {
+			if (message?.type !== CLUSTER_METRICS || message.id !== id) return;
+			clearTimeout(timer);
+			process.off('message', onMessage);
+			if (message.text !== undefined) resolve(message.text);
+			else reject(new Error(message.error ?? 'no metrics from the cluster primary'));
+		};
+		process.on('message', onMessage);
+		process.send!({ type: CLUSTER_METRICS, id } satisfies ClusterMetricsMessage);
+	});
 }

@@ -1,7 +1,7 @@
 import { hasBearerToken } from '$lib/server/http/auth';
 import { isLocalRequest } from '$lib/server/http/clientAddress';
 import { jsonError } from '$lib/server/http/respond';
-import { metrics } from '$lib/server/metrics';
+import { metrics, scrapeMetrics } from '$lib/server/metrics';
 import { serverContext } from '$lib/server/context';
 
 /** Prometheus metrics: from this machine (not through a proxy), or with METRICS_TOKEN. */
@@ -19,7 +19,13 @@ export async function GET({ request, platform, getClientAddress }) {
 		);
 	}
 	const { registry } = metrics();
-	return new Response(await registry.metrics(), {
+	let text: string;
+	try {
+		text = await scrapeMetrics();
+	} catch (err) {
+		return jsonError(503, (err as Error).message);
+	}
+	return new Response(text, {
 		headers: { 'content-type': registry.contentType, 'cache-control': 'no-store' }
 	});
 }

@@ -12,18 +12,12 @@ import {
 	type LeadAck
 } from '../../domain/session.ts';
 import type { ServerContext } from '../context.ts';
+import { log } from '../log.ts';
 import { metrics } from '../metrics.ts';
 import { adapterReachable } from '../redis.ts';
 import type { LiveNamespace, LiveSocket } from './socket.ts';
-import {
-	HOUR_MS,
-	issueText,
-	parseSessionView,
-	readSession,
-	storeView,
-	sweepExpiredSessions,
-	verifyPresenter
-} from './sessions.ts';
+import { sessionStore } from './sessionStore.ts';
+import { HOUR_MS, issueText, parseSessionView } from './sessions.ts';
 
 export interface SessionLimits {
 	/** Views one socket may lead per second, on average … */
@@ -46,6 +40,8 @@ export const DEFAULT_SESSION_LIMITS: SessionLimits = {
 };
 
 const ROOM_PREFIX = 'session:';
+/** While the session store (Redis) is out of reach. */
+const SESSIONS_UNAVAILABLE = 'presenter sessions are unavailable for a moment, try again';
 export const sessionRoom = (id: string) => ROOM_PREFIX + id;
 
 /**
@@ -101,6 +97,7 @@ export function attachSessions(
 ): { stop(): void } {
 	const limits: SessionLimits = { ...DEFAULT_SESSION_LIMITS, ...overrides };
 	const idleMs = ctx.config.sessionIdleHours * HOUR_MS;
+	const store = sessionStore(ctx);
 	const m = metrics();
 
 	/**
@@ -136,13 +133,31 @@ export function attachSessions(
 		 */
 		const provenKeys = new Map<string, string>();
 
+		/**
+		 * Leads are handled one after another per socket: the store may answer asynchronously
+		 * (Redis), and a presenter's views must be stored and sent in the order they arrived.
+		 */
+		let leading: Promise<void> = Promise.resolve();
+
 		socket.on('session:lead', (request, ack) => {
 			const reply = replier<LeadAck>(ack);
 			const lead = admit('lead', leads, LeadShape, request, reply);
 			if (!lead) return;
+			leading = leading.then(() =>
+				handleLead(lead, reply).catch((err: unknown) => {
+					log().warn({ err: (err as Error).message }, 'presenter view not stored');
+					reply({ ok: false, error: SESSIONS_UNAVAILABLE });
+				})
+			);
+		});
+
+		async function handleLead(
+			lead: z.infer<typeof LeadShape>,
+			reply: (answer: LeadAck) => void
+		): Promise<void> {
 			const { id, key } = lead;
 			if (provenKeys.get(id) !== key) {
-				const check = verifyPresenter(ctx.db, id, key);
+				const check = await store.verify(id, key);
 				if (check !== 'presenter') {
 					m.refused.inc({ reason: 'lead-key' });
 					return reply({
@@ -157,7 +172,7 @@ export function attachSessions(
 				m.refused.inc({ reason: 'lead-invalid' });
 				return reply({ ok: false, error: parsed.error });
 			}
-			const stored = storeView(ctx.db, id, parsed.view, { idleMs });
+			const stored = await store.storeView(id, parsed.view);
 			if (!stored) {
 				// Expired since the key was proven.
 				provenKeys.delete(id);
@@ -173,7 +188,7 @@ export function attachSessions(
 			target.to(room).emit('session:view', { id, view: parsed.view, version: stored.version });
 			m.deliveries.inc({ kind: 'session' }, live.adapter.rooms.get(room)?.size ?? 0);
 			return reply({ ok: true, version: stored.version });
-		});
+		}
 
 		socket.on('session:follow', (request, ack) => {
 			const reply = replier<FollowAck>(ack);
@@ -188,15 +203,28 @@ export function attachSessions(
 					error: `following ${limits.followedPerSocket} sessions already`
 				});
 			}
-			const state = SESSION_ID_PATTERN.test(id) ? readSession(ctx.db, id) : null;
-			if (!state) return reply({ ok: false, error: UNKNOWN_SESSION });
-			// Read and join in one turn: a lead accepted after the read reaches the room, and one
-			// accepted before it is in the state sent now.
+			if (!SESSION_ID_PATTERN.test(id)) return reply({ ok: false, error: UNKNOWN_SESSION });
+			// Join, then read: a lead accepted after the read reaches the room, and one accepted
+			// before it is in the state sent now. One accepted in between comes both ways, and
+			// the follower keeps the higher version.
 			void socket.join(room);
-			const { title, view, version } = state;
-			if (typeof ack === 'function') reply({ ok: true, title, view, version });
-			// A follower that asked without an ack gets the current view as an event instead.
-			else if (view) socket.emit('session:view', { id, view, version });
+			store.read(id).then(
+				(state) => {
+					if (!state) {
+						void socket.leave(room);
+						return reply({ ok: false, error: UNKNOWN_SESSION });
+					}
+					const { title, view, version } = state;
+					if (typeof ack === 'function') reply({ ok: true, title, view, version });
+					// A follower that asked without an ack gets the current view as an event instead.
+					else if (view) socket.emit('session:view', { id, view, version });
+				},
+				(err: unknown) => {
+					void socket.leave(room);
+					log().warn({ err: (err as Error).message }, 'session not read');
+					reply({ ok: false, error: SESSIONS_UNAVAILABLE });
+				}
+			);
 		});
 
 		socket.on('session:unfollow', (request) => {
@@ -207,10 +235,7 @@ export function attachSessions(
 	});
 
 	// Expired sessions are refused by every query already; this only reclaims their rows.
-	const sweep = setInterval(
-		() => sweepExpiredSessions(ctx.db),
-		Math.min(Math.max(idleMs / 2, 1000), 10 * 60_000)
-	);
+	const sweep = setInterval(() => store.sweep(), Math.min(Math.max(idleMs / 2, 1000), 10 * 60_000));
 	sweep.unref();
 	return { stop: () => clearInterval(sweep) };
 }

@@ -31,10 +31,33 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const keyHash = (key: string) => createHash('sha256').update(key, 'utf8').digest();
 
 /**
- * A new session. The id is public (followers share it); the key is the presenter's secret,
- * returned once and stored only as its SHA-256 (32 random bytes need no slow hash: nobody can
- * guess them, and a stolen database yields no key).
+ * A new session's id, key and links. The id is public (followers share it); the key is the
+ * presenter's secret, returned once and stored only as its SHA-256 (32 random bytes need no
+ * slow hash: nobody can guess them, and a stolen database yields no key).
  */
+export function mintSession(
+	idleMs: number,
+	now: number
+): { created: CreatedSession; keyHash: string } {
+	const id = randomBytes(16).toString('base64url');
+	const presenterKey = randomBytes(32).toString('base64url');
+	return {
+		created: {
+			id,
+			presenterKey,
+			expiresAt: iso(now + idleMs),
+			presentUrl: presentPath(id, presenterKey),
+			followUrl: followPath(id)
+		},
+		keyHash: keyHash(presenterKey).toString('hex')
+	};
+}
+
+/** Whether `key` is the one whose hash was stored (hex), compared in constant time. */
+export const keyMatches = (storedHex: string, key: string) =>
+	timingSafeEqual(Buffer.from(storedHex, 'hex'), keyHash(key));
+
+/** A new session in SQLite. */
 export function createSession(
 	db: Db,
 	{
@@ -43,23 +66,15 @@ export function createSession(
 		now = Date.now()
 	}: { title?: string | null } & SessionClock = {}
 ): CreatedSession {
-	const id = randomBytes(16).toString('base64url');
-	const presenterKey = randomBytes(32).toString('base64url');
-	const expiresAt = iso(now + idleMs);
+	const { created, keyHash: hash } = mintSession(idleMs, now);
 	// Creating is rare and rate-limited: the place to forget sessions nobody leads any more.
 	sweepExpiredSessions(db, now);
 	prepared(
 		db,
 		`INSERT INTO presenter_session (id, key_hash, title, created_at, updated_at, expires_at)
 		VALUES (?, ?, ?, ?, ?, ?)`
-	).run(id, keyHash(presenterKey).toString('hex'), title, iso(now), iso(now), expiresAt);
-	return {
-		id,
-		presenterKey,
-		expiresAt,
-		presentUrl: presentPath(id, presenterKey),
-		followUrl: followPath(id)
-	};
+	).run(created.id, hash, title, iso(now), iso(now), created.expiresAt);
+	return created;
 }
 
 interface SessionRow {
@@ -92,7 +107,7 @@ export function verifyPresenter(db: Db, id: string, key: string, now = Date.now(
 		{ pluck: true }
 	).get(id, iso(now)) as string | undefined;
 	if (stored === undefined) return 'unknown';
-	return timingSafeEqual(Buffer.from(stored, 'hex'), keyHash(key)) ? 'presenter' : 'wrong-key';
+	return keyMatches(stored, key) ? 'presenter' : 'wrong-key';
 }
 
 /**

@@ -5,7 +5,8 @@ import { serverContext, type ServerContext } from '$lib/server/context';
 import { assertDatabaseFile } from '$lib/server/db/open';
 import { clientAddress } from '$lib/server/http/clientAddress';
 import { BadRequest, endpoint, jsonError, readJsonBody } from '$lib/server/http/respond';
-import { createSession, HOUR_MS, issueText } from '$lib/server/live/sessions';
+import { sessionStore } from '$lib/server/live/sessionStore';
+import { issueText } from '$lib/server/live/sessions';
 import { sharedLimiter } from '$lib/server/rateLimit';
 
 /** A title of 200 characters, escaped, and room for a client's whitespace. */
@@ -47,11 +48,17 @@ export function POST({ request, platform, getClientAddress }) {
 				'retry-after': String(seconds)
 			});
 		}
-		assertDatabaseFile(ctx.db);
-		const created = createSession(ctx.db, {
-			title: body.data.title ?? null,
-			idleMs: ctx.config.sessionIdleHours * HOUR_MS
-		});
+		const store = sessionStore(ctx);
+		if (store.kind === 'sqlite') assertDatabaseFile(ctx.db);
+		let created;
+		try {
+			created = await store.create(body.data.title ?? null);
+		} catch {
+			// Only the Redis store rejects: Redis is out of reach (redis.ts logs the outage).
+			return jsonError(503, 'presenter sessions are unavailable for a moment, try again', {
+				'retry-after': '5'
+			});
+		}
 		return json(created, { status: 201, headers: { 'cache-control': 'no-store' } });
 	});
 }
