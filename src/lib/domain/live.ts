@@ -8,7 +8,14 @@ import type {
 } from './session.ts';
 
 export const LIVE_NAMESPACE = '/live';
-export const LIVE_LAYERS = ['border-status', 'remittances', 'gdp', 'corridors'] as const;
+export const LIVE_LAYERS = [
+	'border-status',
+	'remittances',
+	'gdp',
+	'corridors',
+	'entry',
+	'bans'
+] as const;
 export type LiveLayer = (typeof LIVE_LAYERS)[number];
 
 export interface ChangeItem {

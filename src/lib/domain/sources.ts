@@ -33,6 +33,20 @@ export const SOURCES = {
 		licence: 'CC BY 4.0',
 		url: 'https://www.knomad.org/data/remittances'
 	},
+	bans: {
+		title: 'Border bans (COVID Border Accountability Project)',
+		source:
+			'COVID Border Accountability Project (COBAP), Mary A. Shiraef et al., covidborderaccountability.org.',
+		licence: 'GPL-3.0',
+		url: 'https://github.com/COBAPteam/COBAP'
+	},
+	entry: {
+		title: 'Visa requirements (Passport Index dataset)',
+		source:
+			'Passport Index dataset by Ilya Ilyankou (github.com/ilyankou/passport-index-dataset), based on passportindex.org.',
+		licence: 'MIT',
+		url: 'https://github.com/ilyankou/passport-index-dataset'
+	},
 	restrictions: {
 		title: "Editors' curated border restrictions",
 		source: 'Crossings editors, with the source URL of each restriction.',

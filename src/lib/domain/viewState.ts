@@ -4,7 +4,7 @@
  */
 import { isIsoDay } from './date.ts';
 
-export const LAYERS = ['border-status', 'remittances', 'corridors'] as const;
+export const LAYERS = ['border-status', 'remittances', 'corridors', 'entry'] as const;
 export type LayerId = (typeof LAYERS)[number];
 export const TABS = ['map', 'table', 'chart'] as const;
 export type Tab = (typeof TABS)[number];

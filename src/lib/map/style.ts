@@ -5,7 +5,9 @@ import type {
 	StyleSpecification
 } from 'maplibre-gl';
 import { LEVELS } from '../domain/borderStatus.ts';
+import { BAN_OUTLINE_COLOR, ENTRY_COLORS, ENTRY_SELF, ENTRY_SELF_COLOR } from '../domain/entry.ts';
 import { VALUE_COLORS } from '../domain/remittances.ts';
+import { VISA_REQUIREMENTS } from '../domain/visaRequirement.ts';
 import { SOURCES, type SourceId } from '../domain/sources.ts';
 import type { LayerId } from '../domain/viewState.ts';
 
@@ -16,11 +18,14 @@ export const ARC_SOURCE = 'corridor-arcs';
 export const LAYER_VISIBILITY = {
 	'border-status': ['country-level'],
 	remittances: ['country-value'],
-	corridors: ['country-level', 'corridor-arc-casing', 'corridor-arc']
+	corridors: ['country-level', 'corridor-arc-casing', 'corridor-arc'],
+	entry: ['country-entry', 'country-ban']
 } as const;
 export const TOGGLED_LAYERS = [
 	'country-level',
 	'country-value',
+	'country-entry',
+	'country-ban',
 	'corridor-arc-casing',
 	'corridor-arc'
 ];
@@ -30,6 +35,16 @@ const valueFillColor = [
 	'match',
 	['coalesce', ['feature-state', 'valueClass'], -1],
 	...VALUE_COLORS.flatMap((color, i) => [i, color]),
+	'rgba(0, 0, 0, 0)'
+] as unknown as ExpressionSpecification;
+
+/** Who can enter: the requirement's ordinal by feature-state; no state = transparent. */
+const entryFillColor = [
+	'match',
+	['coalesce', ['feature-state', 'entry'], -1],
+	...VISA_REQUIREMENTS.flatMap((r, i) => [i, ENTRY_COLORS[r.id]]),
+	ENTRY_SELF,
+	ENTRY_SELF_COLOR,
 	'rgba(0, 0, 0, 0)'
 ] as unknown as ExpressionSpecification;
 
@@ -116,6 +131,7 @@ export function applyTheme(map: MapLibreMap, theme: MapTheme): void {
 	map.setPaintProperty('ocean', 'background-color', c.ocean);
 	map.setPaintProperty('country-level', 'fill-color', dimmed(theme, levelFillColor));
 	map.setPaintProperty('country-value', 'fill-color', dimmed(theme, valueFillColor));
+	map.setPaintProperty('country-entry', 'fill-color', dimmed(theme, entryFillColor));
 	map.setPaintProperty('country-outline', 'line-color', outlineColor(theme));
 	map.setPaintProperty('country-hover', 'line-color', c.hover);
 	map.setPaintProperty('corridor-arc-casing', 'line-color', c.outlineOnDark);
@@ -173,6 +189,14 @@ export function countryMapStyle(shapes: string, theme: MapTheme = 'light'): Styl
 				}
 			},
 			{
+				id: 'country-entry',
+				type: 'fill',
+				source: COUNTRY_SOURCE,
+				filter: notAntarctica,
+				layout: { visibility: 'none' },
+				paint: { 'fill-color': dimmed(theme, entryFillColor) }
+			},
+			{
 				id: 'country-outline',
 				type: 'line',
 				source: COUNTRY_SOURCE,
@@ -212,6 +236,20 @@ export function countryMapStyle(shapes: string, theme: MapTheme = 'light'): Styl
 					'line-color': '#f2a900',
 					'line-width': ['*', ['coalesce', ['feature-state', 'pulse'], 0], 5],
 					'line-opacity': ['coalesce', ['feature-state', 'pulse'], 0]
+				}
+			},
+			{
+				// Who can enter: a COBAP ban between the chosen country and this one, outlined
+				// (a hatch would read as "no data").
+				id: 'country-ban',
+				type: 'line',
+				source: COUNTRY_SOURCE,
+				filter: notAntarctica,
+				layout: { visibility: 'none', 'line-join': 'round' },
+				paint: {
+					'line-color': BAN_OUTLINE_COLOR,
+					'line-width': ['case', ['boolean', ['feature-state', 'ban'], false], 2.2, 0],
+					'line-dasharray': [2, 1]
 				}
 			},
 			{
@@ -270,6 +308,10 @@ const LAYER_SOURCES: Record<LayerId, { id: SourceId; name: string }[]> = {
 	corridors: [
 		{ id: 'corridors', name: 'World Bank/KNOMAD' },
 		{ id: 'border-status', name: 'OxCGRT' }
+	],
+	entry: [
+		{ id: 'entry', name: 'Passport Index' },
+		{ id: 'bans', name: 'COBAP' }
 	]
 };
 

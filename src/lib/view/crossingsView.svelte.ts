@@ -28,6 +28,13 @@ import {
 	remittanceDescription
 } from '../domain/descriptions.ts';
 import { formatDayLong } from '../domain/date.ts';
+import {
+	entryClasses,
+	entryCounts,
+	entryDescription,
+	type EntryDirection,
+	type EntryView
+} from '../domain/entry.ts';
 import type { ChangeItem } from '../domain/live.ts';
 import type { FeedEntry } from '../changes/changeFilters.ts';
 import { DEFAULT_SORT, type TableSort } from '../table/tableColumns.ts';
@@ -119,10 +126,14 @@ export class CrossingsView {
 	/** Remittances received per country and year: the table's and charts' money columns. */
 	receivedSeries = $state.raw<ReadonlyMap<string, YearValue[]>>(new Map());
 	corridorData = $state.raw<CorridorData | null>(null);
+	/** Who can enter: whose rules (a passport's, or a destination's) … */
+	entryDirection = $state<EntryDirection>('passport');
+	/** … and the rules and bans of the day shown, for the chosen country. */
+	entryData = $state.raw<EntryView | null>(null);
 	/** The commit log, oldest first (history, then live arrivals). */
 	commits = $state.raw<FeedEntry[]>([]);
 	/** Bumped when live changes touch a layer, so loaders of that layer fetch again. */
-	versions = $state({ remittances: 0, corridors: 0, borderStatus: 0 });
+	versions = $state({ remittances: 0, corridors: 0, borderStatus: 0, entry: 0 });
 
 	constructor(data: ViewData, params: URLSearchParams = new URLSearchParams()) {
 		this.series = data.series;
@@ -318,6 +329,46 @@ export class CrossingsView {
 		})
 	);
 
+	// ---- who can enter
+
+	/** The country whose rules the entry layer shows: the first selected (the contract's rule). */
+	entryCountry = $derived(this.selectedCountries[0] ?? null);
+	/** The entry data when it belongs to the choices shown (not a request still in flight). */
+	entryShown = $derived.by(() => {
+		const data = this.entryData;
+		const country = this.entryCountry;
+		return data &&
+			country &&
+			data.country === country.iso3 &&
+			data.direction === this.entryDirection &&
+			data.date === this.day
+			? data
+			: null;
+	});
+	/** Requirement ordinal per country for the map. */
+	entryClasses = $derived(
+		this.entryShown ? entryClasses(this.entryShown) : new Map<string, number>()
+	);
+	/** Countries a COBAP ban ties to the chosen one (within the filter), outlined on the map. */
+	entryBanned = $derived(
+		new Set([...(this.entryShown?.bans.keys() ?? [])].filter((iso3) => this.isMember(iso3)))
+	);
+	entryCounts = $derived(
+		this.entryShown ? entryCounts(this.entryShown, (iso3) => this.isMember(iso3)) : null
+	);
+	entrySummary = $derived.by(() => {
+		const shown = this.entryShown;
+		if (!shown || !this.entryCounts) return '';
+		return entryDescription({
+			view: shown,
+			countryName: this.countriesByIso3.get(shown.country)?.name ?? shown.country,
+			dayLong: formatDayLong(shown.date),
+			counts: this.entryCounts,
+			bans: this.entryBanned.size,
+			regionName: this.regionName
+		});
+	});
+
 	/** Countries the map keeps in colour; the rest step back. Null: all of them. */
 	mapFocus = $derived.by(() => {
 		if (this.layer === 'corridors' && this.focusCountry) {
@@ -330,10 +381,21 @@ export class CrossingsView {
 	mapTitle = $derived(
 		(this.layer === 'remittances'
 			? `${MEASURE_INFO[this.measure].label} in ${this.year}`
-			: `International travel controls on ${this.day ? formatDayLong(this.day) : '…'}`) +
+			: this.layer === 'entry'
+				? this.entryTitle
+				: `International travel controls on ${this.day ? formatDayLong(this.day) : '…'}`) +
 			(this.regionName ? `: ${this.regionName}` : '')
 	);
 	mapLabel = $derived(`World map. ${this.mapTitle}`);
+
+	get entryTitle(): string {
+		const day = this.day ? formatDayLong(this.day) : '…';
+		const country = this.entryCountry;
+		if (!country) return `Who can enter: choose a passport (${day})`;
+		return this.entryDirection === 'passport'
+			? `Where holders of a passport of ${country.name} could go on ${day}`
+			: `Who could enter ${country.name} on ${day}`;
+	}
 
 	// ---- the analyst's views: table, changes, charts (all within the filter)
 
@@ -411,6 +473,7 @@ export class CrossingsView {
 		const versions = { ...this.versions };
 		if (items.some((i) => i.layer === 'remittances' || i.layer === 'gdp')) versions.remittances++;
 		if (items.some((i) => i.layer === 'corridors')) versions.corridors++;
+		if (items.some((i) => i.layer === 'entry' || i.layer === 'bans')) versions.entry++;
 		const border = items.filter((i) => i.layer === 'border-status');
 		if (border.length > 0) versions.borderStatus++;
 		this.versions = versions;

@@ -5,7 +5,8 @@
 /* eslint-disable svelte/prefer-svelte-reactivity -- the collections here are values, built
    whole inside $derived or assigned whole to $state.raw, never changed in place. */
 import { untrack } from 'svelte';
-import { CrossingsApi } from '../api/client.ts';
+import { ApiError, CrossingsApi } from '../api/client.ts';
+import { entryView } from '../domain/entry.ts';
 import { LiveConnection } from '../live/connection.svelte.ts';
 import type { ChangeItem } from '../domain/live.ts';
 import { LAYERS } from '../domain/viewState.ts';
@@ -39,7 +40,7 @@ export function keepViewCurrent(
 	/** A client at the data version the view holds (URLs carry it: see versionedUrl). */
 	const api = (seq = untrack(() => view.seq)) => new CrossingsApi('', seq);
 	const live = new LiveConnection({
-		layers: [...LAYERS, 'gdp'],
+		layers: [...LAYERS, 'gdp', 'bans'],
 		seq: untrack(() => view.seq),
 		apply(items) {
 			options.onitems?.(items);
@@ -49,6 +50,7 @@ export function keepViewCurrent(
 			const versions = { ...view.versions };
 			if (layers.includes('remittances') || layers.includes('gdp')) versions.remittances++;
 			if (layers.includes('corridors')) versions.corridors++;
+			if (layers.includes('entry') || layers.includes('bans')) versions.entry++;
 			view.versions = versions;
 			// The series carries the seq it includes; other layers are refetched by their loaders.
 			const body = await api(atLeast).borderStatusSeries();
@@ -116,6 +118,30 @@ export function keepViewCurrent(
 			{ country, direction: view.direction, limit: 10 },
 			{ signal }
 		);
+	});
+
+	// Who can enter: the visa rules of the latest snapshot on the day, and the bans in force.
+	loader('entry', async (signal) => {
+		const country = view.entryCountry?.iso3;
+		const date = view.day;
+		const direction = view.entryDirection;
+		if (view.layer !== 'entry' || !country || !date) return;
+		void view.versions.entry;
+		const client = api();
+		const [visa, bans] = await Promise.all([
+			(direction === 'passport'
+				? client.visa({ passport: country, date }, { signal })
+				: client.visa({ destination: country, date }, { signal })
+			).catch((err: unknown) => {
+				// Before the first snapshot there are no rules: the map says so.
+				if (err instanceof ApiError && err.status === 404) return null;
+				throw err;
+			}),
+			direction === 'passport'
+				? client.bans({ origin: country, date }, { signal })
+				: client.bans({ destination: country, date }, { signal })
+		]);
+		view.entryData = entryView(direction, country, date, visa, bans);
 	});
 
 	return live;
