@@ -31,7 +31,7 @@ export const PRESENTER_KEYS: readonly { keys: string; does: string }[] = [
 	{ keys: '← →', does: 'One day back or forward (a year on remittances)' },
 	{ keys: 'Shift + ← →', does: 'One week back or forward' },
 	{ keys: '[ ]', does: 'Previous or next day on which a level changed' },
-	{ keys: '1 2 3', does: 'Border controls, remittances, corridors' },
+	{ keys: '1 2 3 4', does: 'Border controls, remittances, corridors, who can enter' },
 	{ keys: 'PageUp PageDown', does: 'Previous or next story step (clickers)' },
 	{ keys: 'S', does: 'Spotlight the country under the pointer' },
 	{ keys: 'F', does: 'Full screen' },
@@ -42,7 +42,8 @@ export const PRESENTER_KEYS: readonly { keys: string; does: string }[] = [
 const LAYER_KEYS: Record<string, LayerId> = {
 	'1': 'border-status',
 	'2': 'remittances',
-	'3': 'corridors'
+	'3': 'corridors',
+	'4': 'entry'
 };
 
 /** The action for a key press, or null (the key is not the stage's; let it through). */

@@ -388,6 +388,40 @@ export class CrossingsView {
 	);
 	mapLabel = $derived(`World map. ${this.mapTitle}`);
 
+	/**
+	 * The time whose data the map holds, for its test hooks: empty while the data for the
+	 * choices shown is on its way.
+	 */
+	mapTime = $derived(
+		this.layer === 'remittances'
+			? String(this.remittanceValues?.year ?? '')
+			: this.layer === 'entry' && this.entryCountry && !this.entryShown
+				? ''
+				: this.day
+	);
+	/** What every map surface (page, embed, stage) draws for the layer shown: spread into CountryMap. */
+	mapData = $derived({
+		mode: this.layer,
+		levels: this.levels,
+		valueClasses: this.valueClasses,
+		entryClasses: this.entryClasses,
+		banned: this.entryBanned,
+		focus: this.mapFocus,
+		frame: this.members,
+		time: this.mapTime,
+		seq: this.seq,
+		selected: this.selection,
+		label: this.mapLabel
+	});
+	/** The sentence about the layer shown. */
+	layerSummary = $derived(
+		this.layer === 'remittances'
+			? this.remittanceSummary
+			: this.layer === 'entry'
+				? this.entrySummary
+				: this.summary
+	);
+
 	get entryTitle(): string {
 		const day = this.day ? formatDayLong(this.day) : '…';
 		const country = this.entryCountry;
