@@ -189,7 +189,7 @@ export function entryDescription({
 	const banText =
 		bans > 0
 			? view.direction === 'passport'
-				? ` COBAP records ${plural(bans, 'country')}${where} banning its citizens or travellers from it that day.`
+				? ` COBAP records ${plural(bans, 'country', 'countries')}${where} banning its citizens or travellers from it that day.`
 				: ` COBAP records bans on citizens or travellers of ${plural(bans, 'country', 'countries')}${where} that day.`
 			: '';
 	const covidText =
@@ -222,7 +222,7 @@ export function entryPairNote(
 			? `Holders of a passport of ${nameOf(view.country)}`
 			: `Holders of a passport of ${nameOf(other)}`;
 	const ruleText = rule
-		? `${holders}: ${visaRequirementInfo(rule.requirement).label.toLowerCase()}${rule.days !== null ? ` (${rule.days} days)` : ''}.`
+		? `${holders}: ${visaRequirementInfo(rule.requirement).label}${rule.days !== null ? ` (${rule.days} days)` : ''}.`
 		: 'No visa rule known for this pair.';
 	const ban = view.bans.get(other);
 	if (!ban) return ruleText;
