@@ -25,17 +25,23 @@ describe('corridor arcs', () => {
 		expect(jumps(greatCircle([178.4, -18.1], [-175.2, -21.1]))).toEqual([]);
 	});
 
-	it('ranks arcs and carries the partner level, skipping places without an anchor', () => {
-		const anchors: Record<string, [number, number]> = { USA: [-98, 39], MEX: [-102, 23] };
+	it('ranks arcs and carries the partner level and any ban, skipping places without an anchor', () => {
+		const anchors: Record<string, [number, number]> = {
+			USA: [-98, 39],
+			MEX: [-102, 23],
+			GTM: [-90, 15]
+		};
 		const arcs = corridorArcs(
 			[
-				{ from: 'USA', to: 'MEX', value: 30e9, level: 3 },
-				{ from: 'XXX', to: 'MEX', value: 1e6, level: null }
+				{ from: 'USA', to: 'MEX', value: 30e9, level: 3, ban: null },
+				{ from: 'XXX', to: 'MEX', value: 1e6, level: null },
+				{ from: 'GTM', to: 'MEX', value: 1e7, level: 4, ban: { citizens: true } }
 			],
 			(iso3) => anchors[iso3]
 		);
 		expect(arcs.features.map((f) => f.properties)).toEqual([
-			{ from: 'USA', to: 'MEX', value: 30e9, level: 3, rank: 0 }
+			{ from: 'USA', to: 'MEX', value: 30e9, level: 3, rank: 0, banned: false },
+			{ from: 'GTM', to: 'MEX', value: 1e7, level: 4, rank: 2, banned: true }
 		]);
 	});
 });

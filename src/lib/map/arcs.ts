@@ -8,6 +8,8 @@ export interface ArcProperties {
 	/** The partner's border-status level on the chosen day (-1: no data). */
 	level: number;
 	rank: number;
+	/** A COBAP ban in force between the two on the chosen day (drawn as an amber casing). */
+	banned: boolean;
 }
 
 /**
@@ -40,7 +42,13 @@ export function greatCircle(
 }
 
 export function corridorArcs(
-	corridors: readonly { from: string; to: string; value: number; level: number | null }[],
+	corridors: readonly {
+		from: string;
+		to: string;
+		value: number;
+		level: number | null;
+		ban?: unknown;
+	}[],
 	anchor: (iso3: string) => [number, number] | undefined
 ): FeatureCollection<MultiLineString, ArcProperties> {
 	const features: Feature<MultiLineString, ArcProperties>[] = [];
@@ -50,7 +58,14 @@ export function corridorArcs(
 		if (!a || !b) return;
 		features.push({
 			type: 'Feature',
-			properties: { from: c.from, to: c.to, value: c.value, level: c.level ?? -1, rank },
+			properties: {
+				from: c.from,
+				to: c.to,
+				value: c.value,
+				level: c.level ?? -1,
+				rank,
+				banned: Boolean(c.ban)
+			},
 			geometry: { type: 'MultiLineString', coordinates: greatCircle(a, b) }
 		});
 	});

@@ -118,6 +118,13 @@ const outlineColor = (theme: MapTheme): ExpressionSpecification => [
 	THEME_COLORS[theme].outlineOnDark,
 	THEME_COLORS[theme].outline
 ];
+/** Under each arc: amber where a COBAP ban stood between the two countries that day. */
+const arcCasingColor = (theme: MapTheme): ExpressionSpecification => [
+	'case',
+	['boolean', ['get', 'banned'], false],
+	BAN_OUTLINE_COLOR,
+	THEME_COLORS[theme].outlineOnDark
+];
 const dimmed = (theme: MapTheme, fill: ExpressionSpecification): ExpressionSpecification => [
 	'case',
 	['boolean', ['feature-state', 'dim'], false],
@@ -134,7 +141,7 @@ export function applyTheme(map: MapLibreMap, theme: MapTheme): void {
 	map.setPaintProperty('country-entry', 'fill-color', dimmed(theme, entryFillColor));
 	map.setPaintProperty('country-outline', 'line-color', outlineColor(theme));
 	map.setPaintProperty('country-hover', 'line-color', c.hover);
-	map.setPaintProperty('corridor-arc-casing', 'line-color', c.outlineOnDark);
+	map.setPaintProperty('corridor-arc-casing', 'line-color', arcCasingColor(theme));
 	map.setPaintProperty('country-selected', 'line-color', c.selected);
 	map.updateImage(HATCH_IMAGE, hatchImage(theme));
 }
@@ -258,8 +265,8 @@ export function countryMapStyle(shapes: string, theme: MapTheme = 'light'): Styl
 				source: ARC_SOURCE,
 				layout: { visibility: 'none', 'line-cap': 'round', 'line-join': 'round' },
 				paint: {
-					'line-color': c.outlineOnDark,
-					'line-width': ['+', arcWidth, 2],
+					'line-color': arcCasingColor(theme),
+					'line-width': ['+', arcWidth, ['case', ['get', 'banned'], 5, 2]],
 					'line-opacity': 0.9
 				}
 			},

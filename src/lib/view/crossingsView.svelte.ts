@@ -126,6 +126,11 @@ export class CrossingsView {
 	/** Remittances received per country and year: the table's and charts' money columns. */
 	receivedSeries = $state.raw<ReadonlyMap<string, YearValue[]>>(new Map());
 	corridorData = $state.raw<CorridorData | null>(null);
+	/**
+	 * Corridors: the COBAP bans between the focus country and its partners on the day (for
+	 * money coming in, the partners that banned its people; going out, those it banned).
+	 */
+	corridorBans = $state.raw<EntryView | null>(null);
 	/** Who can enter: whose rules (a passport's, or a destination's) … */
 	entryDirection = $state<EntryDirection>('passport');
 	/** … and the rules and bans of the day shown, for the chosen country. */
@@ -321,13 +326,29 @@ export class CrossingsView {
 	// ---- corridors
 
 	/** The focus country's partners, each with its level on the day shown. */
-	partners = $derived(
+	partners = $derived.by(() => {
+		const data = this.corridorData;
+		const bans = this.corridorBans;
+		// Bans of the same country, direction and day as the corridors shown, or none yet.
+		const banSide = data?.direction === 'in' ? 'passport' : 'destination';
+		const current =
+			bans &&
+			bans.country === this.focusCountry?.iso3 &&
+			bans.direction === banSide &&
+			bans.date === this.day
+				? bans
+				: null;
 		// Partners follow the direction of the data held, not of a request still in flight.
-		(this.corridorData?.corridors ?? []).map((c) => {
-			const partner = this.corridorData!.direction === 'in' ? c.from : c.to;
-			return { ...c, partner, level: this.levels.get(partner) ?? null };
-		})
-	);
+		return (data?.corridors ?? []).map((c) => {
+			const partner = data!.direction === 'in' ? c.from : c.to;
+			return {
+				...c,
+				partner,
+				level: this.levels.get(partner) ?? null,
+				ban: current?.bans.get(partner) ?? null
+			};
+		});
+	});
 
 	// ---- who can enter
 

@@ -120,6 +120,21 @@ export function keepViewCurrent(
 		);
 	});
 
+	// Corridors: whether the people behind each corridor were banned on the day shown. Money
+	// into a country comes from its people abroad: the bans on them (by origin); money out of
+	// it goes to the homes of people living there: the bans it imposed (by destination).
+	loader('corridor bans', async (signal) => {
+		const country = view.focusCountry?.iso3;
+		const date = view.day;
+		if (view.layer !== 'corridors' || !country || !date) return;
+		void view.versions.entry;
+		const byOrigin = view.direction === 'in';
+		const bans = byOrigin
+			? await api().bans({ origin: country, date }, { signal })
+			: await api().bans({ destination: country, date }, { signal });
+		view.corridorBans = entryView(byOrigin ? 'passport' : 'destination', country, date, null, bans);
+	});
+
 	// Who can enter: the visa rules of the latest snapshot on the day, and the bans in force.
 	loader('entry', async (signal) => {
 		const country = view.entryCountry?.iso3;
