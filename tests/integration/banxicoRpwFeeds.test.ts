@@ -3,6 +3,7 @@
  * one change row per value that really changed, the same input again changing nothing (so
  * emitting nothing live), revisions, and refused inputs leaving the database as it was.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -79,6 +80,24 @@ describe('the bundled snapshots', () => {
 				{ feed: 'rpw', file: RPW_FILE }
 			])
 		);
+	});
+
+	it('are byte for byte the published files, as data/SHA256SUMS records them', () => {
+		const recorded = new Map(
+			readFileSync(join(DATA, 'SHA256SUMS'), 'utf8')
+				.trim()
+				.split('\n')
+				.map((line) => [line.slice(66).replace(/^\.\//, ''), line.slice(0, 64)])
+		);
+		for (const file of [MONTHLY_FILE, PARTNER_FILE, RPW_FILE]) {
+			const sha = createHash('sha256')
+				.update(readFileSync(join(DATA, file)))
+				.digest('hex');
+			expect(recorded.get(file), file).toBe(sha);
+		}
+		// CRLF kept in Banxico's files, LF and a BOM in RPW's (data/** is -text for git).
+		expect(monthly.includes('\r\n') && partner.includes('\r\n')).toBe(true);
+		expect(rpw.startsWith('\uFEFF') && !rpw.includes('\r')).toBe(true);
 	});
 });
 
