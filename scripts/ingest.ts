@@ -66,8 +66,12 @@ async function main(): Promise<number> {
 		}
 		return poll(feed, values.url, intervalMs, dbPath);
 	}
-	// Binary feeds (workbooks) get the exact bytes, text feeds UTF-8 text.
-	const input = await readSource({ file: values.file, url: values.url }, { binary: feed.binary });
+	// Binary feeds (workbooks) get the exact bytes, text feeds UTF-8 text; a URL is read by the
+	// feed's own download when it has one (every page of a World Bank API answer).
+	const input = await readSource(
+		{ file: values.file, url: values.url },
+		{ binary: feed.binary, download: feed.download }
+	);
 	const db = openDatabase(dbPath);
 	try {
 		const summary = runIngest(db, feed, input, { dryRun: values['dry-run'] });

@@ -9,6 +9,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CrossingsApi } from '../../src/lib/api/client.ts';
+import { corridorCsvRow } from '../../src/lib/domain/remittances.ts';
 import * as S from '../../src/lib/domain/apiSchemas.ts';
 import { borderStatusTable } from '../../src/lib/domain/borderStatusTable.ts';
 import { ROOT, startServer, type RunningServer } from '../support/server.ts';
@@ -299,7 +300,8 @@ describe('CSV equals JSON', () => {
 		const corridors = await getJson('/api/corridors?country=NGA&direction=out&limit=20');
 		expectSameRows(
 			await getCsv('/api/corridors?country=NGA&direction=out&limit=20&format=csv'),
-			corridors.corridors,
+			// CSV flattens each corridor's cost and Banxico figure into columns of their own.
+			corridors.corridors.map(corridorCsvRow),
 			S.CSV_COLUMNS.corridors,
 			'corridors'
 		);
@@ -335,6 +337,7 @@ describe('CSV equals JSON', () => {
 			['/api/remittances/MEX', S.RemittanceHistoryResponse],
 			['/api/remittances/series', S.RemittanceSeriesResponse],
 			['/api/corridors?country=MEX', S.CorridorsResponse],
+			['/api/remittances/monthly/MEX', S.MonthlyRemittancesResponse],
 			['/api/changes?latest=10', S.ChangesResponse],
 			['/api/restrictions', S.RestrictionsResponse],
 			['/api/restrictions?format=json&download=1', S.ExportDocument]

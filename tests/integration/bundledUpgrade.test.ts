@@ -21,7 +21,9 @@ const C8 = 'oxcgrt/c8_internationaltravel.csv';
 const BX = 'worldbank-wdi/API_BX.TRF.PWKR.CD.DT_DS2_en_csv_v2_38454.csv';
 const BM = 'worldbank-wdi/API_BM.TRF.PWKR.CD.DT_DS2_en_csv_v2_3012027.csv';
 const GDP = 'datasets-gdp/gdp.csv';
-const BILATERAL = 'worldbank-bilateral/WB_Bilateral_Remittance_Estimates_2017.xlsx';
+/** The files the old vintage had as cuts; the others were the same then as now. */
+const CUT = [C8, BX, BM, GDP];
+const WHOLE = BUNDLED_SNAPSHOTS.map((s) => s.file).filter((f) => !CUT.includes(f));
 
 /**
  * Drops every cell after the header cell `last` on each line of a wide file; `trailing`: the
@@ -61,8 +63,11 @@ function oldVintage(dir: string): void {
 		.split('\r\n')
 		.filter((line) => !/,20[2-9]\d,[^,]*$/.test(line));
 	write(GDP, gdp.join('\r\n') + '\r\n');
-	mkdirSync(dirname(join(dir, BILATERAL)), { recursive: true });
-	copyFileSync(join(DATA, BILATERAL), join(dir, BILATERAL));
+	// The workbook, Banxico's tables and RPW's export are the same in both vintages.
+	for (const file of WHOLE) {
+		mkdirSync(dirname(join(dir, file)), { recursive: true });
+		copyFileSync(join(DATA, file), join(dir, file));
+	}
 }
 
 const count = (db: Db, sql: string, ...params: unknown[]) =>

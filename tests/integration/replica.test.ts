@@ -88,6 +88,8 @@ async function expectSameReads(): Promise<void> {
 		'/api/restrictions?country=FRA',
 		'/api/remittances?year=2019&measure=received',
 		'/api/corridors?country=MEX&direction=in&limit=20',
+		'/api/corridors?country=MEX&direction=out&limit=20',
+		'/api/remittances/monthly/MEX',
 		`/api/changes?after=${Math.max(0, seq - 300)}&limit=1000`,
 		'/api/changes?after=0&limit=200'
 	]) {

@@ -1,9 +1,11 @@
 /**
  * A replica's tables equal its primary's, table by table and row by row: a copy restored from
  * a snapshot, then every kind of commit (an editor's restriction and its retraction, a World
- * Bank indicator with an aggregate, GDP) applied from its stream entry.
+ * Bank indicator with an aggregate, GDP, Banco de México's months and quarters, RPW costs)
+ * applied from its stream entry.
  */
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lastSeq } from '../../src/lib/server/db/changeLog.ts';
@@ -20,7 +22,7 @@ import {
 	SNAPSHOT_TABLES
 } from '../../src/lib/server/replication/entries.ts';
 import { seededDatabaseCopy } from '../support/seeded.ts';
-import { tempDir } from '../support/server.ts';
+import { ROOT, tempDir } from '../support/server.ts';
 import { apiMeta, apiRow } from '../support/worldBankApi.ts';
 
 /**
@@ -111,6 +113,47 @@ describe('replication entries', () => {
 		});
 		const sizes = follow();
 		expect(sizes).toHaveLength(2);
+		console.log(`entry sizes (bytes): ${sizes.join(', ')}`);
+		expect(digests(replica)).toEqual(digests(primary));
+	});
+
+	it('carry the monthly, quarterly and cost tables, and reproduce their commits exactly', () => {
+		for (const table of ['monthly_remittance', 'corridor_quarterly', 'corridor_cost']) {
+			expect(SNAPSHOT_TABLES).toContain(table);
+			// Seeded from the bundled files, so the restored snapshot compared above held them.
+			expect(primary.prepare(`SELECT count(*) FROM ${table}`).pluck().get()).toBeGreaterThan(0);
+		}
+		const data = (file: string) => readFileSync(join(ROOT, 'data', file), 'utf8');
+		const monthly = data('banxico-remesas/remesas_mensuales.csv').replace(
+			'2020-04-01,1,Ingresos,9036401,2982653058',
+			'2020-04-01,1,Ingresos,9036402,2982653100'
+		);
+		const partner = data('banxico-remesas/remesas_pais.csv').replace(
+			'2026-01-01,USA,Estados Unidos,2,Egresos,134428482',
+			'2026-01-01,USA,Estados Unidos,2,Egresos,134428000'
+		);
+		const rpw = data('worldbank-rpw/36d1ed87-9a2d-41da-8eac-c1c25d45fa65_Data.csv').replace(
+			',4.45392847061157,4.42629623413086,',
+			',4.5,..,'
+		);
+		const at = lastSeq(primary);
+		expect(
+			runIngest(primary, FEEDS['banxico-remittances']!, { source: 'm.csv', text: monthly })
+				.rowsChanged
+		).toBe(2);
+		expect(
+			runIngest(primary, FEEDS['banxico-remittances']!, { source: 'p.csv', text: partner })
+				.rowsChanged
+		).toBe(1);
+		expect(runIngest(primary, FEEDS.rpw!, { source: 'rpw.csv', text: rpw }).rowsChanged).toBe(2);
+		// Each entry carries the rows of the periods it changed, not a whole table.
+		const entries = commitEntries(primary, at, lastSeq(primary));
+		expect(entries.map((e) => e.tables?.map((t) => [t.table, t.keys, t.rows.length]))).toEqual([
+			[['monthly_remittance', ['2020-04'], 2]],
+			[['corridor_quarterly', ['2026Q1'], 428]],
+			[['corridor_cost', ['2017Q4', '2018Q1'], expect.any(Number)]]
+		]);
+		const sizes = follow();
 		console.log(`entry sizes (bytes): ${sizes.join(', ')}`);
 		expect(digests(replica)).toEqual(digests(primary));
 	});

@@ -14,6 +14,7 @@ import {
 	summarizeChanges,
 	type FeedEntry
 } from '../../src/lib/changes/changeFilters.ts';
+import { formatPeriod, periodFirstDay } from '../../src/lib/domain/date.ts';
 
 // Level changes around mid-April 2020 as the bundled OxCGRT series has them.
 const CHANGES: LevelChange[] = [
@@ -161,5 +162,48 @@ describe('changes around a day', () => {
 		expect(formatOffset(0)).toBe('chosen day');
 		expect(formatOffset(-1)).toBe('the day before');
 		expect(formatOffset(3)).toBe('3 days after');
+	});
+});
+
+describe('periods that are not days', () => {
+	it('start on their first day and read as a reader says them', () => {
+		expect(periodFirstDay('2020-04-15')).toBe('2020-04-15');
+		expect(periodFirstDay('2019')).toBe('2019-01-01');
+		expect(periodFirstDay('2026-05')).toBe('2026-05-01');
+		expect(periodFirstDay('2019Q4')).toBe('2019-10-01');
+		expect(periodFirstDay('2013Q1')).toBe('2013-01-01');
+		expect(periodFirstDay('2021-06-01/..')).toBe('2021-06-01');
+		expect(formatPeriod('2019')).toBe('2019');
+		expect(formatPeriod('2026-05')).toBe('May 2026');
+		expect(formatPeriod('2019Q4')).toBe('2019 Q4');
+		expect(formatPeriod('2020-04-15')).toBeNull();
+		expect(formatPeriod('2021-06-01/..')).toBeNull();
+	});
+
+	it('give commits of monthly and quarterly layers a day to sort by and a label to show', () => {
+		const items = commitItems([
+			{
+				seq: 1,
+				layer: 'remittances-monthly',
+				iso3: 'MEX',
+				period: '2026-05',
+				old: null,
+				new: 5_611_002_446,
+				source: 'banxico-remittances'
+			},
+			{
+				seq: 2,
+				layer: 'corridor-cost',
+				iso3: 'MEX',
+				period: '2017Q4',
+				old: 4.45,
+				new: 4.5,
+				source: 'rpw'
+			}
+		]);
+		expect(items).toMatchObject([
+			{ layer: 'corridor-cost', day: '2017-10-01', periodLabel: '2017 Q4', source: 'rpw' },
+			{ layer: 'remittances-monthly', day: '2026-05-01', periodLabel: 'May 2026' }
+		]);
 	});
 });

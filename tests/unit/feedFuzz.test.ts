@@ -1,6 +1,7 @@
 /**
- * Property-based fuzzing of the text feeds (oxcgrt-c8, wb-indicator, gdp, restrictions) and of
- * the ingest runner, from real lines of the bundled snapshots in data/.
+ * Property-based fuzzing of the text feeds (oxcgrt-c8, wb-indicator, gdp, restrictions,
+ * banxico-remittances, rpw) and of the ingest runner, from real lines of the bundled snapshots
+ * in data/.
  *
  * Inputs are real extracts mutated at random (truncated, bytes flipped/inserted/deleted, lines
  * duplicated/dropped/swapped, cells replaced by NA/./""/huge/negative/unicode, quoting, CR/LF
@@ -106,6 +107,27 @@ const GDP_SEED = (() => {
 	return [lines[0]!, ...rows].join('\n') + '\n';
 })();
 
+/** Banco de México: the real header and some lines of each table (CRLF, PSE twice, MMR quoted). */
+const BANXICO_SEEDS = (() => {
+	const pick = (file: string, keep: RegExp, lines: number) => {
+		const [header, ...rows] = read('banxico-remesas', file).split('\r\n');
+		const kept = rows.filter((l) => keep.test(l));
+		expect(kept).toHaveLength(lines);
+		return [header, ...kept].join('\r\n') + '\r\n';
+	};
+	return [
+		pick('remesas_mensuales.csv', /^(1995-0[12]|2012-12|2013-01|2020-04|2026-05)-01,/, 9),
+		pick('remesas_pais.csv', /^2026-01-01,(ABK|ANT|GTM|MMR|PSE|USA|XKX|XXX),/, 18)
+	];
+})();
+
+/** RPW: the real header (BOM), six corridors (a quoted name, KSV, ANT, a negative) and trailer. */
+const RPW_SEED = (() => {
+	const lines = read('worldbank-rpw', '36d1ed87-9a2d-41da-8eac-c1c25d45fa65_Data.csv').split('\n');
+	const corridors = [274, 2550, 2846, 3978, 5281, 5282].map((n) => lines[n - 1]!);
+	return [lines[0]!, ...corridors, ...lines.slice(5329, 5334)].join('\n') + '\n';
+})();
+
 /** Editors' restrictions (no bundled file: the rows of the API's documentation). */
 const RESTRICTION_ROWS = [
 	{
@@ -153,6 +175,29 @@ const CASES: readonly FeedCase[] = [
 		seeds: RESTRICTION_SEEDS,
 		json: true,
 		values: ['0', '2', '4', '2020-03-15', '2021-05-01', '2021-06-30', 'AUS', 'NZL', 'RKS', '']
+	},
+	{
+		feed: FEEDS['banxico-remittances']!,
+		seeds: BANXICO_SEEDS,
+		json: false,
+		values: [
+			'0',
+			'1',
+			'2',
+			'Ingresos',
+			'Egresos',
+			'2013-01-01',
+			'2026-04-01',
+			'767893',
+			'XXX',
+			'PSE'
+		]
+	},
+	{
+		feed: FEEDS['rpw']!,
+		seeds: [RPW_SEED],
+		json: false,
+		values: ['..', '0', '4.5', '-11.36', '99.9', 'KSV', 'ANT', 'MEX', 'ATCR.CORR']
 	}
 ];
 

@@ -258,11 +258,14 @@ const PAGE2 = [
 	apiRow('XKX', 'Kosovo', '2019', 1248990731.0196),
 	apiRow('INX', 'Not classified', '2019', null)
 ];
-const twoPages = (page1: unknown[] = PAGE1, page2: unknown[] = PAGE2) =>
-	JSON.stringify([
-		[apiMeta(1, 2, 4, 7), page1],
-		[apiMeta(2, 2, 4, 7), page2]
+/** The answer in two pages, as a download of every page delivers it; the total counts the rows. */
+const twoPages = (page1: unknown[] = PAGE1, page2: unknown[] = PAGE2) => {
+	const total = page1.length + page2.length;
+	return JSON.stringify([
+		[apiMeta(1, 2, page1.length, total), page1],
+		[apiMeta(2, 2, page1.length, total), page2]
 	]);
+};
 
 describe('wb-indicator on the World Bank API v2 JSON', () => {
 	it('reads one page [meta, rows] and several pages to the values of the CSV', () => {
@@ -340,6 +343,43 @@ describe('wb-indicator on the World Bank API v2 JSON', () => {
 		expect(messages(JSON.stringify([apiMeta(1, 0, 50, 0), null]), 'api.json')).toEqual([
 			'api.json:0: json: no rows'
 		]);
+	});
+
+	it('never takes one page of a larger answer for the whole', () => {
+		// What a URL without per_page answers: page 1 of 2. Refused, not ingested as all there is.
+		expect(messages(JSON.stringify([apiMeta(1, 2, 4, 7), PAGE1]), 'api.json')).toEqual([
+			"api.json:0: json: the input holds page 1 of the answer's 2: a page is a part of the answer, never the whole (fetch every page, as ingest --url does, or ask for per_page=7)"
+		]);
+		expect(messages(JSON.stringify([[apiMeta(2, 2, 4, 7), PAGE2]]), 'api.json')[0]).toMatch(
+			/holds page 2 of the answer's 2/
+		);
+		expect(
+			messages(
+				JSON.stringify([
+					[apiMeta(2, 2, 4, 7), PAGE2],
+					[apiMeta(1, 2, 4, 7), PAGE1]
+				]),
+				'api.json'
+			)
+		).toEqual(['api.json:0: json: the input holds pages 2, 1: expected pages 1 to 2 in order']);
+		// Pages of two different answers, and rows missing from the total.
+		expect(
+			messages(
+				JSON.stringify([
+					[apiMeta(1, 2, 4, 7), PAGE1],
+					[apiMeta(2, 2, 4, 8), PAGE2]
+				]),
+				'api.json'
+			)
+		).toEqual([
+			'api.json:0: json: page 2 says 2 pages (8 rows, 4 a page) where page 1 says 2 (7 rows, 4 a page): pages of different answers'
+		]);
+		expect(
+			messages(JSON.stringify([apiMeta(1, 1, 50, 9), [...PAGE1, ...PAGE2]]), 'api.json')
+		).toEqual(["api.json:0: json: the pages hold 7 rows but the answer's total is 9"]);
+		// Counts written as strings, as some answers do, are counts all the same.
+		const stringly = { page: '1', pages: '1', per_page: '50', total: '7' };
+		expect(messages(JSON.stringify([stringly, [...PAGE1, ...PAGE2]]), 'api.json')).toEqual([]);
 	});
 
 	// Found by fuzzing (feedFuzz.test.ts): JSON.parse quotes the input with its line breaks.

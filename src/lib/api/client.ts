@@ -14,6 +14,7 @@ import type {
 	CorridorsBody,
 	CountriesBody,
 	HealthBody,
+	MonthlyRemittancesBody,
 	RemittanceHistoryBody,
 	RemittancesBody,
 	RemittanceSeriesBody,
@@ -169,6 +170,19 @@ export class CrossingsApi {
 		);
 	}
 
+	/**
+	 * One country's remittances by month (US$ received and paid, transactions); only Mexico
+	 * has them so far: another country is an ApiError 404 saying so.
+	 */
+	monthlyRemittances(iso3: string, options?: RequestOptions) {
+		return this.get<MonthlyRemittancesBody>(
+			`/api/remittances/monthly/${encodeURIComponent(iso3)}`,
+			{},
+			options
+		);
+	}
+
+	/** Largest corridors with their RPW cost and, where Mexico is one end, Banxico's figure. */
 	corridors(
 		params: {
 			country: string;

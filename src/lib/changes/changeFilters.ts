@@ -5,7 +5,13 @@
  */
 import type { ChangeDirection, LevelChange } from '../domain/analysis.ts';
 import { isLevel, LAYER_BORDER_STATUS, type Level } from '../domain/borderStatus.ts';
-import { addDays, daysBetween, formatDayLong } from '../domain/date.ts';
+import {
+	addDays,
+	daysBetween,
+	formatDayLong,
+	formatPeriod,
+	periodFirstDay
+} from '../domain/date.ts';
 
 /** One row of the commit log as the page receives it (`/api/changes`, live events). */
 export interface FeedEntry {
@@ -40,6 +46,8 @@ export interface ChangeItem {
 	source?: string;
 	/** Commits only: the period covers more than one day (an editor's "from" date). */
 	fromDay?: boolean;
+	/** Commits only: a period that is a year, a month or a quarter, as readers say it. */
+	periodLabel?: string;
 	note?: string | null;
 	sourceUrl?: string | null;
 }
@@ -72,11 +80,13 @@ export function fromFeedEntry(e: FeedEntry): ChangeItem {
 	const levels = e.layer === undefined || e.layer === LAYER_BORDER_STATUS;
 	const from = levels && isLevel(e.old) ? e.old : null;
 	const to = levels && isLevel(e.new) ? e.new : null;
+	const periodLabel = formatPeriod(e.period);
 	return {
 		key: `seq:${e.seq}`,
 		...(levels ? {} : { layer: e.layer }),
+		...(periodLabel ? { periodLabel } : {}),
 		iso3: e.iso3,
-		day: e.period.slice(0, 10),
+		day: periodFirstDay(e.period),
 		from,
 		to,
 		direction: directionOf(from, to),

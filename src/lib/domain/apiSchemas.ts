@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { BORDER_STATUS_TABLE_COLUMNS, type BorderStatusTableRow } from './analysis.ts';
 import { isIsoDay } from './date.ts';
-import { MEASURES } from './remittances.ts';
+import { MEASURES, type CorridorWithCost, type MonthlyRemittancePoint } from './remittances.ts';
 import type { SessionView } from './session.ts';
 import { ISO3, isViewTime, LAYERS, MEASURE_PARAMS } from './viewState.ts';
 
@@ -96,8 +96,8 @@ const dayOrYear = (edge: 'from' | 'to') =>
 		.meta({
 			description:
 				edge === 'from'
-					? 'Only changes whose period starts on or after this day (YYYY-MM-DD; a year YYYY means 1 January).'
-					: 'Only changes whose period starts on or before this day (YYYY-MM-DD; a year YYYY means 31 December).',
+					? 'Only changes whose period starts on or after this day (YYYY-MM-DD; a year YYYY means 1 January). A month or quarter period starts on its first day.'
+					: 'Only changes whose period starts on or before this day (YYYY-MM-DD; a year YYYY means 31 December). A month or quarter period starts on its first day.',
 			example: edge === 'from' ? '2020-03-01' : '2020-12-31'
 		});
 
@@ -360,6 +360,18 @@ export const Iso3Path = z.object({
 	})
 });
 
+export const MonthlyIso3Path = z.object({
+	iso3: z
+		.string()
+		.regex(/^[A-Za-z]{3}$/, 'expected an ISO 3166 alpha-3 code (three letters)')
+		.meta({ description: "ISO 3166 alpha-3 code (or a publisher's alias).", example: 'MEX' })
+});
+
+export const MonthlyRemittancesQuery = z.object({
+	format: formatParam,
+	download: downloadParam
+});
+
 export const RestrictionIdPath = z.object({
 	id: z.string().meta({ description: 'The restriction id (a positive integer).', example: '1' })
 });
@@ -572,12 +584,66 @@ export const RemittanceSeriesResponse = z.object({
 	)
 });
 
+const CorridorCostSchema = z
+	.object({
+		percent: z.number().meta({ example: 5.29 }),
+		quarter: z.string().meta({ example: '2017Q4' })
+	})
+	.meta({
+		description:
+			'Remittance Prices Worldwide: the average total cost of sending about US$200 from `from` to `to`, in % of the amount sent (negative where the exchange rate outweighed the fees), in the latest quarter with a value on or before the end of `year`. Null: RPW has no cost for this pair by then.'
+	});
+
+const BanxicoCorridorSchema = z
+	.object({
+		quarter: z.string().meta({ example: '2017Q4' }),
+		usd: z.number().int().meta({ description: 'US$ in that quarter.' }),
+		year: z.number().int().meta({ description: 'The quarter’s year.' }),
+		yearUsd: z
+			.number()
+			.int()
+			.nullable()
+			.meta({ description: 'US$ in that year’s four quarters (null unless all four are out).' })
+	})
+	.meta({
+		description:
+			'Banco de México’s own figure for a corridor with Mexico at one end (United States → Mexico above all): the latest quarter on or before the end of `year`. Null for other corridors or without data by then.'
+	});
+
+export const CorridorSchema = z.object({
+	from: z.string(),
+	to: z.string(),
+	value: z.number().meta({ description: 'The bilateral matrix’s estimate for `year`, US$.' }),
+	cost: CorridorCostSchema.nullable(),
+	banxico: BanxicoCorridorSchema.nullable()
+});
+
 export const CorridorsResponse = z.object({
 	country: z.string(),
 	direction: z.enum(['in', 'out']),
 	year: z.number().int(),
 	unit: z.literal('US$'),
-	corridors: z.array(z.object({ from: z.string(), to: z.string(), value: z.number() }))
+	corridors: z.array(CorridorSchema)
+});
+
+export const MonthlyRemittancesResponse = z.object({
+	iso3: z.string(),
+	name: z.string(),
+	source: z.string().meta({
+		example: 'Banco de México, Sistema de Información Económica (SIE)'
+	}),
+	unit: z.literal('US$'),
+	series: z.array(
+		z.object({
+			month: z.string().meta({ example: '2020-04' }),
+			received: z.number().int().nullable().meta({ description: 'US$ received.' }),
+			paid: z.number().int().nullable().meta({
+				description: 'US$ sent abroad; null where the source has none (Mexico before 2013).'
+			}),
+			operations: z.number().int().nullable().meta({ description: 'Transactions received.' }),
+			paidOperations: z.number().int().nullable().meta({ description: 'Transactions sent.' })
+		})
+	)
 });
 
 export const OEmbedResponse = z.object({
@@ -601,7 +667,10 @@ export const ChangeRecordSchema = z.object({
 	at: z.string(),
 	layer: z.string(),
 	iso3: z.string(),
-	period: z.string().meta({ description: 'A day, a year, or an interval `from/to` (`from/..`).' }),
+	period: z.string().meta({
+		description:
+			'A day, a year, a month `YYYY-MM`, a quarter `YYYYQn`, or an interval `from/to` (`from/..`).'
+	}),
 	old: z.number().nullable(),
 	new: z.number().nullable(),
 	source: z.string().nullable(),
@@ -668,6 +737,15 @@ export const SessionResponse = z.object({
 	expiresAt: z.string()
 });
 
+// The routes build these bodies from the domain's types: the same shape, both ways.
+const sameCorridor: Same<z.infer<typeof CorridorSchema>, CorridorWithCost> = true;
+const sameMonth: Same<
+	z.infer<typeof MonthlyRemittancesResponse>['series'][number],
+	MonthlyRemittancePoint
+> = true;
+void sameCorridor;
+void sameMonth;
+
 // The page takes its session types from session.ts (no zod there): the same shape, both ways.
 const sameSessionView: Same<z.infer<typeof SessionViewSchema>, SessionView> = true;
 void sameSessionView;
@@ -683,6 +761,7 @@ export type RemittancesBody = z.infer<typeof RemittancesResponse>;
 export type RemittanceHistoryBody = z.infer<typeof RemittanceHistoryResponse>;
 export type RemittanceSeriesBody = z.infer<typeof RemittanceSeriesResponse>;
 export type CorridorsBody = z.infer<typeof CorridorsResponse>;
+export type MonthlyRemittancesBody = z.infer<typeof MonthlyRemittancesResponse>;
 export type ChangesBody = z.infer<typeof ChangesResponse>;
 export type OEmbedBody = z.infer<typeof OEmbedResponse>;
 export type RestrictionsBody = z.infer<typeof RestrictionsResponse>;
@@ -705,7 +784,18 @@ export const CSV_COLUMNS = {
 	borderStatusCounts: ['day', 'level0', 'level1', 'level2', 'level3', 'level4', 'noData'],
 	remittances: ['year', 'measure', 'unit', 'iso3', 'name', 'value'],
 	remittanceSeries: ['iso3', 'name', 'year', 'value'],
-	corridors: ['from', 'to', 'value'],
+	corridors: [
+		'from',
+		'to',
+		'value',
+		'costPercent',
+		'costQuarter',
+		'banxicoQuarter',
+		'banxicoUsd',
+		'banxicoYear',
+		'banxicoYearUsd'
+	],
+	monthlyRemittances: ['month', 'received', 'paid', 'operations', 'paidOperations'],
 	changes: ['seq', 'at', 'layer', 'iso3', 'period', 'old', 'new', 'source', 'note', 'sourceUrl'],
 	restrictions: [
 		'id',

@@ -19,6 +19,48 @@ export function daysBetween(from: string, to: string): number {
 	return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 }
 
+const MONTH_NAMES = [
+	'January',
+	'February',
+	'March',
+	'April',
+	'May',
+	'June',
+	'July',
+	'August',
+	'September',
+	'October',
+	'November',
+	'December'
+];
+
+/**
+ * The first day of a change's period: a day is itself, a year `2019` its 1 January, a month
+ * `2026-05` its first day, a quarter `2019Q4` its first day (1 October), an interval
+ * `2021-06-01/..` its start.
+ */
+export function periodFirstDay(period: string): string {
+	if (/^\d{4}$/.test(period)) return `${period}-01-01`;
+	if (/^\d{4}-\d{2}$/.test(period)) return `${period}-01`;
+	const quarter = /^(\d{4})Q([1-4])$/.exec(period);
+	if (quarter)
+		return `${quarter[1]}-${String((Number(quarter[2]) - 1) * 3 + 1).padStart(2, '0')}-01`;
+	return period.slice(0, 10);
+}
+
+/**
+ * A period that is not a day, as a reader says it: `2019`, `May 2026`, `2019 Q4`; null for a
+ * day or an interval (those are shown as days).
+ */
+export function formatPeriod(period: string): string | null {
+	if (/^\d{4}$/.test(period)) return period;
+	const month = /^(\d{4})-(\d{2})$/.exec(period);
+	if (month) return `${MONTH_NAMES[Number(month[2]) - 1] ?? month[2]} ${month[1]}`;
+	const quarter = /^(\d{4})Q([1-4])$/.exec(period);
+	if (quarter) return `${quarter[1]} Q${quarter[2]}`;
+	return null;
+}
+
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 
 /** Parses OxCGRT's Stata-style `DDMonYYYY` (any case): "01Jan2020", "01jan2020". */

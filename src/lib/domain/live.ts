@@ -14,7 +14,10 @@ export const LIVE_LAYERS = [
 	'gdp',
 	'corridors',
 	'entry',
-	'bans'
+	'bans',
+	// Banco de México's months (iso3 MEX, period YYYY-MM) and RPW costs (period YYYYQn).
+	'remittances-monthly',
+	'corridor-cost'
 ] as const;
 export type LiveLayer = (typeof LIVE_LAYERS)[number];
 
@@ -22,7 +25,10 @@ export interface ChangeItem {
 	seq: number;
 	layer: string;
 	iso3: string;
-	/** A day `YYYY-MM-DD`, a year, or an ISO 8601 interval `from/to` (`from/..` = holds on). */
+	/**
+	 * A day `YYYY-MM-DD`, a year, a month `YYYY-MM`, a quarter `YYYYQn`, or an ISO 8601 interval
+	 * `from/to` (`from/..` = holds on).
+	 */
 	period: string;
 	old: number | null;
 	new: number | null;

@@ -27,6 +27,61 @@ export interface Corridor {
 }
 
 /**
+ * Remittance Prices Worldwide: the average total cost of sending about US$200 along a corridor,
+ * in % of the amount sent, in `quarter` (`YYYYQn`).
+ */
+export interface CorridorCost {
+	percent: number;
+	quarter: string;
+}
+
+/**
+ * Banco de México's own figure for a corridor with Mexico at one end: US$ in `quarter`
+ * (`YYYYQn`), and the calendar year's four quarters added up (`yearUsd`, null unless all four
+ * are published) to set beside the matrix's yearly estimate.
+ */
+export interface BanxicoCorridor {
+	quarter: string;
+	usd: number;
+	year: number;
+	yearUsd: number | null;
+}
+
+/** A corridor as /api/corridors lists it: the matrix's estimate, its cost and Banxico's figure. */
+export interface CorridorWithCost extends Corridor {
+	cost: CorridorCost | null;
+	banxico: BanxicoCorridor | null;
+}
+
+/** A corridor as one CSV row: the cost and Banco de México's figure in columns of their own. */
+export function corridorCsvRow(c: CorridorWithCost) {
+	return {
+		from: c.from,
+		to: c.to,
+		value: c.value,
+		costPercent: c.cost?.percent ?? null,
+		costQuarter: c.cost?.quarter ?? null,
+		banxicoQuarter: c.banxico?.quarter ?? null,
+		banxicoUsd: c.banxico?.usd ?? null,
+		banxicoYear: c.banxico?.year ?? null,
+		banxicoYearUsd: c.banxico?.yearUsd ?? null
+	};
+}
+
+/** One month of a country's monthly remittances (US$ and numbers of transactions). */
+export interface MonthlyRemittancePoint {
+	/** `YYYY-MM`. */
+	month: string;
+	received: number | null;
+	/** null where the source has no outflows (Banco de México's start in 2013). */
+	paid: number | null;
+	/** Transactions received. */
+	operations: number | null;
+	/** Transactions sent. */
+	paidOperations: number | null;
+}
+
+/**
  * Class breaks on a log scale: US$ values span five orders of magnitude (a few thousand
  * dollars for small islands, tens of billions for India), so each class is a power of ten.
  * Shares of GDP use breaks that double.

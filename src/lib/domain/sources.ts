@@ -47,6 +47,19 @@ export const SOURCES = {
 		licence: 'MIT',
 		url: 'https://github.com/ilyankou/passport-index-dataset'
 	},
+	rpw: {
+		title: 'Cost of sending remittances (Remittance Prices Worldwide)',
+		source: 'World Bank, Remittance Prices Worldwide (remittanceprices.worldbank.org).',
+		licence: 'CC BY 4.0',
+		url: 'https://remittanceprices.worldbank.org'
+	},
+	banxico: {
+		title: 'Remittances to and from Mexico (Banco de México)',
+		source:
+			'Fuente: Banco de México, Sistema de Información Económica (SIE); compiled by github.com/lapanquecita/remesas.',
+		licence: 'Banxico SIE data may be reused citing the source',
+		url: 'https://www.banxico.org.mx/SieInternet/'
+	},
 	restrictions: {
 		title: "Editors' curated border restrictions",
 		source: 'Crossings editors, with the source URL of each restriction.',

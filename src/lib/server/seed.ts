@@ -20,7 +20,10 @@ export const BUNDLED_SNAPSHOTS: readonly BundledSnapshot[] = [
 	{
 		feed: 'bilateral-remittances',
 		file: 'worldbank-bilateral/WB_Bilateral_Remittance_Estimates_2017.xlsx'
-	}
+	},
+	{ feed: 'banxico-remittances', file: 'banxico-remesas/remesas_mensuales.csv' },
+	{ feed: 'banxico-remittances', file: 'banxico-remesas/remesas_pais.csv' },
+	{ feed: 'rpw', file: 'worldbank-rpw/36d1ed87-9a2d-41da-8eac-c1c25d45fa65_Data.csv' }
 ];
 
 /** One bundled snapshot that was ingested at this start: its file and the run's summary. */

@@ -160,11 +160,25 @@ export const OPERATIONS: Record<string, Partial<Record<'get' | 'post' | 'delete'
 			'x-example': '/api/remittances/MEX'
 		}
 	},
+	'/api/remittances/monthly/{iso3}': {
+		get: {
+			summary: 'One country’s remittances by month',
+			description:
+				'US$ received and paid and the numbers of transactions each month, from the country’s central bank: so far only Mexico, from Banco de México (received from 1995-01, paid from 2013-01: `paid` is null before). Another known country is a 404 saying which countries have monthly data; a code that is not three letters a 400. CSV columns: month, received, paid, operations, paidOperations.',
+			requestParams: { path: S.MonthlyIso3Path, query: S.MonthlyRemittancesQuery },
+			responses: {
+				'200': withCsv(S.MonthlyRemittancesResponse),
+				'400': badRequest,
+				'404': error('An unknown ISO3 code, or a country without monthly data, named in `error`.')
+			},
+			'x-example': '/api/remittances/monthly/MEX'
+		}
+	},
 	'/api/corridors': {
 		get: {
 			summary: 'A country’s largest remittance corridors',
 			description:
-				'From the World Bank/KNOMAD bilateral matrix (US$): the largest corridors into (`in`, from origins) or out of the country. `region` keeps partners in a region. `country` is one country here (the corridors’ end); `from`/`to` are refused: the matrix is one year per request.',
+				'From the World Bank/KNOMAD bilateral matrix (US$): the largest corridors into (`in`, from origins) or out of the country. Each corridor carries `cost`, the Remittance Prices Worldwide average cost of sending about US$200 along it (% of the amount, the latest quarter with a value on or before the end of `year`, or null), and `banxico`, Banco de México’s own quarterly figure where Mexico is one end (United States → Mexico above all; null elsewhere). CSV flattens them into costPercent, costQuarter, banxicoQuarter, banxicoUsd, banxicoYear, banxicoYearUsd. `region` keeps partners in a region. `country` is one country here (the corridors’ end); `from`/`to` are refused: the matrix is one year per request.',
 			requestParams: { query: S.CorridorsQuery },
 			responses: { '200': withCsv(S.CorridorsResponse), '400': badRequest, '404': unknownCountry },
 			'x-example': '/api/corridors?country=MEX&direction=in&region=Northern%20America'
@@ -217,7 +231,7 @@ export const OPERATIONS: Record<string, Partial<Record<'get' | 'post' | 'delete'
 		get: {
 			summary: 'The change log',
 			description:
-				'Committed changes in seq order: after `after` (at most `limit`), or the newest `latest`. Filters: `region`/`country` (the changed country), `from`/`to` (the first day of the changed period; a yearly period counts as its 1 January), `kind=level` (from one value to another), `direction` (border-status levels that rose or fell; first values and removals are neither).',
+				'Committed changes in seq order: after `after` (at most `limit`), or the newest `latest`. Filters: `region`/`country` (the changed country), `from`/`to` (the first day of the changed period; a yearly period counts as its 1 January, a month `YYYY-MM` or quarter `YYYYQn` as its first day), `kind=level` (from one value to another), `direction` (border-status levels that rose or fell; first values and removals are neither).',
 			requestParams: { query: S.ChangesQuery },
 			responses: { '200': withCsv(S.ChangesResponse), '400': badRequest, '404': unknownCountry },
 			'x-example': '/api/changes?latest=20&region=Europe&direction=tightening'

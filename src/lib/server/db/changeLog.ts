@@ -49,7 +49,7 @@ export function latestChanges(db: Db, count: number, levelChangesOnly = false): 
 export interface ChangeFilter {
 	/** Only these countries. */
 	members?: ReadonlySet<string> | null;
-	/** The first day of the change's period (a year counts as its 1 January), inclusive. */
+	/** The first day of the change's period (a year counts as its 1 January, a quarter as its first day), inclusive. */
 	from?: string;
 	to?: string;
 	/** Border-status changes whose level rose (tightening) or fell (loosening). */
@@ -65,8 +65,14 @@ function changeWhere(filter: ChangeFilter): { sql: string[]; params: Record<stri
 		sql.push('c.iso3 IN (SELECT value FROM json_each(@members))');
 		params.members = JSON.stringify([...filter.members]);
 	}
-	// A period is a day, a year, or an interval `from/to`: its first day.
-	const firstDay = `(CASE WHEN length(c.period) = 4 THEN c.period || '-01-01' ELSE substr(c.period, 1, 10) END)`;
+	// A period is a day, a year, a month `YYYY-MM`, a quarter `YYYYQn` or an interval
+	// `from/to`: its first day, as periodFirstDay (domain/date.ts) computes it.
+	const firstDay = `(CASE
+		WHEN length(c.period) = 4 THEN c.period || '-01-01'
+		WHEN length(c.period) = 7 AND substr(c.period, 5, 1) = '-' THEN c.period || '-01'
+		WHEN length(c.period) = 6 AND substr(c.period, 5, 1) = 'Q'
+			THEN printf('%s-%02d-01', substr(c.period, 1, 4), substr(c.period, 6, 1) * 3 - 2)
+		ELSE substr(c.period, 1, 10) END)`;
 	if (filter.from) {
 		sql.push(`${firstDay} >= @from`);
 		params.from = filter.from;

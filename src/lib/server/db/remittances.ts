@@ -1,4 +1,13 @@
-import type { Corridor, Measure, RemittanceEntry, YearValue } from '../../domain/remittances.ts';
+import type {
+	BanxicoCorridor,
+	Corridor,
+	CorridorCost,
+	CorridorWithCost,
+	Measure,
+	MonthlyRemittancePoint,
+	RemittanceEntry,
+	YearValue
+} from '../../domain/remittances.ts';
 import { LATEST_COVERAGE } from '../../domain/borderStatusSeries.ts';
 import { prepared, type Db } from './open.ts';
 
@@ -133,6 +142,87 @@ export function corridorsOf(
 			WHERE ${where} AND year = @year ORDER BY value DESC, origin, destination LIMIT @limit`
 		)
 		.all({ iso3, year, limit }) as Corridor[];
+}
+
+/**
+ * The RPW cost of sending → receiving in the latest quarter with a value on or before the
+ * last quarter of `year`: what the corridor cost in the matrix's year, or the last cost known
+ * before it when that year has none (a quarter later than the year is never used).
+ */
+export function corridorCostIn(
+	db: Db,
+	sending: string,
+	receiving: string,
+	year: number
+): CorridorCost | null {
+	const row = prepared(
+		db,
+		`SELECT percent, quarter FROM corridor_cost
+		WHERE sending = ? AND receiving = ? AND quarter <= ? ORDER BY quarter DESC LIMIT 1`
+	).get(sending, receiving, `${year}Q4`) as CorridorCost | undefined;
+	return row ?? null;
+}
+
+/**
+ * Banco de México's figure for origin → destination (one of them Mexico), chosen as the cost
+ * is: the latest quarter on or before the end of `year`, with that quarter's year added up.
+ */
+export function banxicoCorridorIn(
+	db: Db,
+	origin: string,
+	destination: string,
+	year: number
+): BanxicoCorridor | null {
+	const latest = prepared(
+		db,
+		`SELECT quarter, value AS usd FROM corridor_quarterly
+		WHERE origin = ? AND destination = ? AND reporter = 'MEX' AND quarter <= ?
+		ORDER BY quarter DESC LIMIT 1`
+	).get(origin, destination, `${year}Q4`) as { quarter: string; usd: number } | undefined;
+	if (!latest) return null;
+	const itsYear = Number(latest.quarter.slice(0, 4));
+	const sum = prepared(
+		db,
+		`SELECT count(*) AS quarters, sum(value) AS usd FROM corridor_quarterly
+		WHERE origin = ? AND destination = ? AND reporter = 'MEX' AND quarter BETWEEN ? AND ?`
+	).get(origin, destination, `${itsYear}Q1`, `${itsYear}Q4`) as { quarters: number; usd: number };
+	return { ...latest, year: itsYear, yearUsd: sum.quarters === 4 ? sum.usd : null };
+}
+
+/** Corridors of the matrix's `year` with their RPW cost and Banco de México's figure. */
+export function withCostAndBanxico(
+	db: Db,
+	corridors: readonly Corridor[],
+	year: number
+): CorridorWithCost[] {
+	return corridors.map((c) => ({
+		...c,
+		cost: corridorCostIn(db, c.from, c.to, year),
+		banxico: banxicoCorridorIn(db, c.from, c.to, year)
+	}));
+}
+
+/** The countries with monthly remittances, by name. */
+export function monthlyRemittanceCountries(db: Db): { iso3: string; name: string }[] {
+	return prepared(
+		db,
+		`SELECT c.iso3, c.name FROM country c
+		WHERE EXISTS (SELECT 1 FROM monthly_remittance m WHERE m.iso3 = c.iso3) ORDER BY c.name`
+	).all() as { iso3: string; name: string }[];
+}
+
+/** One country's monthly remittances, ascending by month; empty without data. */
+export function monthlyRemittanceSeries(db: Db, iso3: string): MonthlyRemittancePoint[] {
+	const rows = prepared(
+		db,
+		`SELECT month,
+			max(CASE WHEN measure = 'received' THEN value END) AS received,
+			max(CASE WHEN measure = 'paid' THEN value END) AS paid,
+			max(CASE WHEN measure = 'received' THEN operations END) AS operations,
+			max(CASE WHEN measure = 'paid' THEN operations END) AS paidOperations
+		FROM monthly_remittance WHERE iso3 = ? GROUP BY month ORDER BY month`
+	).all(iso3) as MonthlyRemittancePoint[];
+	return rows;
 }
 
 /** Every country's series of one measure at once, ascending by year (countries without data absent). */

@@ -1,4 +1,5 @@
 import type { Db } from '../db/open.ts';
+import type { DownloadOptions, DownloadResult } from './download.ts';
 import type { ParseContext, ParseOutcome } from './feeds/oxcgrtC8.ts';
 
 export type { ParseContext, ParseOutcome };
@@ -39,6 +40,11 @@ export interface Feed<T> {
 	 * `parse` gets a Uint8Array (or, from a caller that only had text, a string to refuse).
 	 */
 	binary?: true;
+	/**
+	 * How a `--url` or a scheduled poll fetches this feed; default `downloadFeed`, one GET.
+	 * The World Bank API answers in pages: its feed reads every page (`downloadWorldBankApi`).
+	 */
+	download?: (url: string, options: DownloadOptions) => Promise<DownloadResult>;
 	/** `input` is UTF-8 text for text feeds, bytes for binary ones (see `binary`). */
 	parse(input: string | Uint8Array, ctx: ParseContext): ParseOutcome<T>;
 	apply(ctx: ApplyContext, value: T): void;

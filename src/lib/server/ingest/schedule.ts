@@ -193,7 +193,8 @@ export class FeedPoller {
 
 		let fetched: DownloadResult;
 		try {
-			fetched = await downloadFeed(url, {
+			// The feed's own download when it has one: every page of the World Bank API.
+			fetched = await (feed.download ?? downloadFeed)(url, {
 				previous: this.#validators,
 				timeoutMs: this.options.timeoutMs,
 				maxBytes: this.maxBytes,

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { downloadFeed } from './download.ts';
+import { downloadFeed, type DownloadOptions, type DownloadResult } from './download.ts';
 
 export interface SourceSpec {
 	file?: string;
@@ -13,6 +13,8 @@ export interface ReadSourceOptions {
 	maxBytes?: number;
 	/** For URLs: the time for the whole download; default 60 s. */
 	timeoutMs?: number;
+	/** For URLs: the feed's own download (`Feed.download`, every page of a paged API); default one GET. */
+	download?: (url: string, options: DownloadOptions) => Promise<DownloadResult>;
 }
 
 /**
@@ -41,7 +43,7 @@ export async function readSource(
 			: { source: spec.file, text: await readFile(spec.file, 'utf8') };
 	}
 	if (spec.url) {
-		const download = await downloadFeed(spec.url, {
+		const download = await (options.download ?? downloadFeed)(spec.url, {
 			maxBytes: options.maxBytes,
 			timeoutMs: options.timeoutMs
 		});

@@ -7,13 +7,16 @@
  * entry carries, besides the commit's change_log rows and its ingest_runs row, the whole
  * current rows of every key the commit touched (all of a country's border-status days, runs
  * and restrictions; its remittances; its GDP; the corridors into it; the aggregates' values of
- * the indicator a World Bank run wrote). A replica replaces those
+ * the indicator a World Bank run wrote; every monthly remittance of a month, corridor cost of a
+ * quarter and reported quarterly corridor of a quarter it changed). A replica replaces those
  * keys' rows and inserts the identical change_log and ingest_runs rows (same seq, same run id),
  * so its tables equal the primary's and its ChangeWatcher announces the same commits.
  */
 import { LAYER_BORDER_STATUS } from '../../domain/borderStatus.ts';
 import type { Db } from '../db/open.ts';
+import { LAYER_REMITTANCES_MONTHLY } from '../ingest/feeds/banxicoRemittancesFeed.ts';
 import { LAYER_CORRIDORS } from '../ingest/feeds/bilateralRemittancesFeed.ts';
+import { LAYER_CORRIDOR_COST } from '../ingest/feeds/rpwFeed.ts';
 import { GDP_INDICATOR, type WbIndicatorCode } from '../ingest/feeds/wbIndicator.ts';
 import { LAYER_GDP, LAYER_REMITTANCES } from '../ingest/feeds/wbIndicatorFeed.ts';
 
@@ -55,6 +58,19 @@ const byCountry = (table: string, column = 'iso3'): Touch => ({
 });
 
 /**
+ * Tables keyed by the change's period (a month, a quarter): a commit's rows of that period go
+ * along, whoever's they are. A periodic update (a new month, a new quarter) ships that
+ * period's rows only, not every corridor of every country it touched.
+ */
+const byPeriod = (table: string, column: string, accepts: RegExp): Touch => ({
+	table,
+	column,
+	keyOf: (change) => (accepts.test(change.period as string) ? (change.period as string) : '')
+});
+const QUARTER = /^\d{4}Q[1-4]$/;
+const YEAR = /^\d{4}$/;
+
+/**
  * A World Bank run writes its aggregates' values (WLD, EUU …) without change rows: the rows of
  * the commit's indicator go along, found from the change's layer and measure.
  */
@@ -81,8 +97,18 @@ const TOUCHES_BY_LAYER: Record<string, Touch[]> = {
 		aggregatesOf((change) => INDICATOR_BY_MEASURE[change.measure as string] ?? null)
 	],
 	[LAYER_GDP]: [byCountry('gdp'), aggregatesOf(() => GDP_INDICATOR)],
-	// A corridor change's iso3 is the destination (partner the origin).
-	[LAYER_CORRIDORS]: [byCountry('corridor', 'destination')]
+	// A corridor change's iso3 is the destination (partner the origin); its period is the
+	// matrix's year (table corridor) or a reported quarter (corridor_quarterly, Banco de México).
+	[LAYER_CORRIDORS]: [
+		// The matrix's corridors are yearly: a quarter's change leaves them alone.
+		{
+			...byCountry('corridor', 'destination'),
+			keyOf: (c) => (YEAR.test(c.period as string) ? (c.iso3 as string) : '')
+		},
+		byPeriod('corridor_quarterly', 'quarter', QUARTER)
+	],
+	[LAYER_REMITTANCES_MONTHLY]: [byPeriod('monthly_remittance', 'month', /^\d{4}-\d{2}$/)],
+	[LAYER_CORRIDOR_COST]: [byPeriod('corridor_cost', 'quarter', QUARTER)]
 };
 
 /**
@@ -119,7 +145,10 @@ export function commitEntries(db: Db, after: number, upTo: number): CommitEntry[
 				for (const { table, column, keyOf } of TOUCHES_BY_LAYER[change.layer as string] ?? []) {
 					const t = touched.get(table) ?? { table, key: column, keys: new Set<string>() };
 					const key = keyOf(change);
-					if (key) t.keys.add(key);
+					// No key: the change is not about this table's rows (a year's corridor and the
+					// quarterly table, an unknown measure's aggregates).
+					if (!key) continue;
+					t.keys.add(key);
 					touched.set(table, t);
 				}
 			}
@@ -174,7 +203,10 @@ export const SNAPSHOT_TABLES = [
 	'gdp',
 	'aggregate_value',
 	'corridor',
-	'bundled_snapshot'
+	'bundled_snapshot',
+	'monthly_remittance',
+	'corridor_quarterly',
+	'corridor_cost'
 ];
 
 /**

@@ -1,8 +1,10 @@
 import type { Feed } from '../feed.ts';
+import { banxicoRemittancesFeed } from './banxicoRemittancesFeed.ts';
 import { bilateralRemittancesFeed } from './bilateralRemittancesFeed.ts';
 import { gdpFeed } from './gdp.ts';
 import { oxcgrtC8Feed } from './oxcgrtC8Feed.ts';
 import { restrictionsFeed } from './restrictions.ts';
+import { rpwFeed } from './rpwFeed.ts';
 import { wbIndicatorFeed } from './wbIndicatorFeed.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each feed has its own parsed shape
@@ -11,5 +13,7 @@ export const FEEDS: Readonly<Record<string, Feed<any>>> = {
 	[restrictionsFeed.name]: restrictionsFeed,
 	[wbIndicatorFeed.name]: wbIndicatorFeed,
 	[gdpFeed.name]: gdpFeed,
-	[bilateralRemittancesFeed.name]: bilateralRemittancesFeed
+	[bilateralRemittancesFeed.name]: bilateralRemittancesFeed,
+	[banxicoRemittancesFeed.name]: banxicoRemittancesFeed,
+	[rpwFeed.name]: rpwFeed
 };

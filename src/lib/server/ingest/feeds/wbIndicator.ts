@@ -9,7 +9,10 @@
  *   quoted or bare, missing values as `""`, `..` or an empty bare cell. The header is found
  *   by its content, not by its line number.
  * - the API v2 JSON (`/v2/country/all/indicator/<CODE>?format=json`): one page `[meta, rows]`,
- *   or several pages in one array `[[meta, rows], [meta, rows], …]`. Rows name economies and
+ *   or several pages in one array `[[meta, rows], [meta, rows], …]` (what `--url` and scheduled
+ *   runs download: see worldBankPages.ts). The pages must be the whole answer: pages 1 to
+ *   `pages` in order, their rows adding up to `total`; one page of several is refused, never
+ *   taken for the whole. Rows name economies and
  *   aggregates by `countryiso3code` (`country.id` is ISO alpha-2 or a World Bank code, so it
  *   is not used); a few aggregates have an empty `countryiso3code`, which is fine only
  *   without a value.
@@ -20,6 +23,7 @@
  */
 import { readCsvRecords } from '../csvRecords.ts';
 import { ProblemList, quoted } from '../problem.ts';
+import { readPageMeta, type PageMeta } from '../worldBankPages.ts';
 import type { ParseContext, ParseOutcome } from './oxcgrtC8.ts';
 
 /** The indicators we store, and where their economies' values go. */
@@ -267,6 +271,40 @@ const isPage = (v: unknown): v is [Record<string, unknown>, unknown[] | null] =>
 	(Array.isArray(v[1]) || v[1] === null);
 
 /**
+ * Why the pages of an input are not one whole API answer, or null when they are: every page
+ * describes the same answer (pages, rows a page, total), the input holds pages 1…pages in
+ * order, and their rows add up to the total.
+ */
+export function pagingProblem(pages: readonly { meta: unknown; rows: number }[]): string | null {
+	const metas: PageMeta[] = [];
+	for (const [i, page] of pages.entries()) {
+		const meta = readPageMeta(page.meta);
+		if (!meta)
+			return `page ${i + 1} of the input: its meta lacks a count of page, pages, per_page or total`;
+		metas.push(meta);
+	}
+	const first = metas[0];
+	if (!first) return 'no pages';
+	const other = metas.find(
+		(m) => m.pages !== first.pages || m.total !== first.total || m.perPage !== first.perPage
+	);
+	if (other) {
+		return `page ${other.page} says ${other.pages} pages (${other.total} rows, ${other.perPage} a page) where page ${first.page} says ${first.pages} (${first.total} rows, ${first.perPage} a page): pages of different answers`;
+	}
+	const numbers = metas.map((m) => m.page);
+	if (numbers.length < first.pages) {
+		return `the input holds page${numbers.length === 1 ? '' : 's'} ${numbers.join(', ')} of the answer's ${first.pages}: a page is a part of the answer, never the whole (fetch every page, as ingest --url does, or ask for per_page=${first.total})`;
+	}
+	if (numbers.some((n, i) => n !== i + 1) || numbers.length > first.pages) {
+		return `the input holds pages ${numbers.join(', ')}: expected pages 1 to ${first.pages} in order`;
+	}
+	const held = pages.reduce((sum, p) => sum + p.rows, 0);
+	if (held !== first.total)
+		return `the pages hold ${held} rows but the answer's total is ${first.total}`;
+	return null;
+}
+
+/**
  * The API's JSON. Problems name a row by its 1-based position in the whole input, counting
  * across pages in order (the first row of the second page of 50 is row 51), as the "line".
  */
@@ -302,6 +340,11 @@ function parseApiJson(
 	if (rows.length === 0) {
 		problems.add(0, 'json', 'no rows');
 		return { value, rowsRead: 0, problems };
+	}
+	const partial = pagingProblem(pages.map(([meta, rows]) => ({ meta, rows: rows?.length ?? 0 })));
+	if (partial) {
+		problems.add(0, 'json', partial);
+		return { value, rowsRead: rows.length, problems };
 	}
 
 	const indicator = new IndicatorCheck((at) => `in row ${at}`);

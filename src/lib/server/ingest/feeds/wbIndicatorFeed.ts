@@ -1,5 +1,6 @@
 import type { Db } from '../../db/open.ts';
 import type { ApplyContext, Feed } from '../feed.ts';
+import { downloadWorldBankApi } from '../worldBankPages.ts';
 import {
 	parseWbIndicator,
 	WB_INDICATORS,
@@ -107,6 +108,8 @@ export const wbIndicatorFeed: Feed<WbIndicatorData> = {
 	name: 'wb-indicator',
 	description:
 		'World Bank WDI remittances received/paid (or GDP): bulk CSV API_<CODE>_DS2_*.csv or API v2 JSON',
+	// An API URL is read to its last page; a bulk CSV URL is one download as for any feed.
+	download: downloadWorldBankApi,
 	parse: parseWbIndicator,
 	apply(ctx, data) {
 		if (!data.indicator) throw new Error('wb-indicator: nothing to apply without an indicator');
