@@ -41,7 +41,7 @@ import { DEFAULT_SORT, type TableSort } from '../table/tableColumns.ts';
 import {
 	MEASURE_INFO,
 	valueClass,
-	type Corridor,
+	type CorridorWithCost,
 	type Measure,
 	type YearValue
 } from '../domain/remittances.ts';
@@ -80,7 +80,7 @@ export interface RemittanceValues {
 export interface CorridorData {
 	year: number;
 	direction: 'in' | 'out';
-	corridors: Corridor[];
+	corridors: CorridorWithCost[];
 }
 
 const clamp = (n: number, lo: number, hi: number) => Math.min(Math.max(n, lo), hi);
@@ -526,9 +526,11 @@ export class CrossingsView {
 	 */
 	applyLive(items: readonly ChangeItem[]): boolean {
 		const versions = { ...this.versions };
-		if (items.some((i) => i.layer === 'remittances' || i.layer === 'gdp')) versions.remittances++;
-		if (items.some((i) => i.layer === 'corridors')) versions.corridors++;
-		if (items.some((i) => i.layer === 'entry' || i.layer === 'bans')) versions.entry++;
+		const touched = new Set(items.map((i) => i.layer));
+		if (['remittances', 'gdp', 'remittances-monthly'].some((l) => touched.has(l)))
+			versions.remittances++;
+		if (touched.has('corridors') || touched.has('corridor-cost')) versions.corridors++;
+		if (touched.has('entry') || touched.has('bans')) versions.entry++;
 		const border = items.filter((i) => i.layer === 'border-status');
 		if (border.length > 0) versions.borderStatus++;
 		this.versions = versions;

@@ -8,8 +8,7 @@ import { untrack } from 'svelte';
 import { ApiError, CrossingsApi } from '../api/client.ts';
 import { entryView } from '../domain/entry.ts';
 import { LiveConnection } from '../live/connection.svelte.ts';
-import type { ChangeItem } from '../domain/live.ts';
-import { LAYERS } from '../domain/viewState.ts';
+import { LIVE_LAYERS, type ChangeItem } from '../domain/live.ts';
 import type { CrossingsView } from './crossingsView.svelte.ts';
 
 /** Runs `load` again whenever what it reads changes; aborts a load that is superseded. */
@@ -40,7 +39,8 @@ export function keepViewCurrent(
 	/** A client at the data version the view holds (URLs carry it: see versionedUrl). */
 	const api = (seq = untrack(() => view.seq)) => new CrossingsApi('', seq);
 	const live = new LiveConnection({
-		layers: [...LAYERS, 'gdp', 'bans'],
+		// Every layer the page draws from: a change to any of them refetches what shows it.
+		layers: [...LIVE_LAYERS],
 		seq: untrack(() => view.seq),
 		apply(items) {
 			options.onitems?.(items);
@@ -48,8 +48,9 @@ export function keepViewCurrent(
 		},
 		async resync(layers, atLeast) {
 			const versions = { ...view.versions };
-			if (layers.includes('remittances') || layers.includes('gdp')) versions.remittances++;
-			if (layers.includes('corridors')) versions.corridors++;
+			if (['remittances', 'gdp', 'remittances-monthly'].some((l) => layers.includes(l)))
+				versions.remittances++;
+			if (layers.includes('corridors') || layers.includes('corridor-cost')) versions.corridors++;
 			if (layers.includes('entry') || layers.includes('bans')) versions.entry++;
 			view.versions = versions;
 			// The series carries the seq it includes; other layers are refetched by their loaders.
