@@ -2,7 +2,12 @@
  * Monthly remittances (Banco de México for Mexico): what the series says in words, for the
  * chart's text description and screen readers. Pure, so it is tested on the real series.
  */
-import { formatValue } from './remittances.ts';
+/** US$ with three significant figures: a month's sum reads "US$2.86 billion", not "$3B". */
+export function formatUsd(value: number): string {
+	const [unit, scale] = value >= 1e9 ? ['billion', 1e9] : value >= 1e6 ? ['million', 1e6] : ['', 1];
+	const figure = String(Number((value / scale).toPrecision(3)));
+	return `US$${figure}${unit ? ` ${unit}` : ''}`;
+}
 
 export interface MonthPoint {
 	/** `YYYY-MM`. */
@@ -52,18 +57,14 @@ export function monthlyDescription(name: string, series: readonly MonthPoint[]):
 	if (dip) {
 		const pct = Math.round(((dip.before - dip.value) / dip.before) * 100);
 		parts.push(
-			`In ${monthLong(dip.month)} ${name} received ${formatValue('received', dip.value)}, ${pct}% less than in ${monthLong(dip.previous).split(' ')[0]}`
+			`In ${monthLong(dip.month)} ${name} received ${formatUsd(dip.value)}, ${pct}% less than in ${monthLong(dip.previous).split(' ')[0]}`
 		);
 	}
 	const peak = received.reduce((a, b) => (b.received > a.received ? b : a));
-	parts.push(
-		`monthly receipts peaked at ${formatValue('received', peak.received)} in ${monthLong(peak.month)}`
-	);
+	parts.push(`monthly receipts peaked at ${formatUsd(peak.received)} in ${monthLong(peak.month)}`);
 	const last = received.at(-1)!;
 	if (last.month !== peak.month) {
-		parts.push(
-			`the latest month, ${monthLong(last.month)}, brought ${formatValue('received', last.received)}`
-		);
+		parts.push(`the latest month, ${monthLong(last.month)}, brought ${formatUsd(last.received)}`);
 	}
 	const sentence = parts.join('; ');
 	return `${sentence[0]!.toUpperCase()}${sentence.slice(1)}.`;
