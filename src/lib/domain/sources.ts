@@ -33,6 +33,13 @@ export const SOURCES = {
 		licence: 'CC BY 4.0',
 		url: 'https://www.knomad.org/data/remittances'
 	},
+	entry: {
+		title: 'Visa requirements (Passport Index)',
+		source:
+			'Passport Index dataset by Ilya Ilyankou (github.com/ilyankou/passport-index-dataset), based on passportindex.org.',
+		licence: 'MIT',
+		url: 'https://github.com/ilyankou/passport-index-dataset'
+	},
 	restrictions: {
 		title: "Editors' curated border restrictions",
 		source: 'Crossings editors, with the source URL of each restriction.',

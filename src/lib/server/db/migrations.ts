@@ -295,6 +295,41 @@ export const MIGRATIONS: readonly Migration[] = [
 				CREATE INDEX presenter_session_by_expiry ON presenter_session(expires_at);
 			`);
 		}
+	},
+	{
+		version: 10,
+		name: 'visa requirements',
+		up(db) {
+			// Passport Index snapshots are dated lists of every passport → destination rule.
+			// Stored as intervals, not one row per snapshot: a rule holds from the snapshot that
+			// first showed it (valid_from) until the next snapshot showing something else or not
+			// listing the pair (valid_to, exclusive; NULL: it is in the latest). The snapshots
+			// have their own table, so "the latest snapshot on or before D" is one lookup and
+			// the rules then are those whose interval holds that snapshot. The CHECK repeats the
+			// vocabulary of domain/visaRequirement.ts as it was when this migration was written.
+			db.exec(`
+				CREATE TABLE passport_snapshot (
+					snapshot TEXT PRIMARY KEY,
+					-- The run that last changed what this snapshot holds.
+					run_id INTEGER NOT NULL REFERENCES ingest_runs(id)
+				) STRICT;
+
+				CREATE TABLE visa_requirement (
+					destination TEXT NOT NULL REFERENCES country(iso3),
+					passport TEXT NOT NULL REFERENCES country(iso3),
+					valid_from TEXT NOT NULL,
+					valid_to TEXT CHECK (valid_to IS NULL OR valid_to > valid_from),
+					requirement TEXT NOT NULL CHECK (requirement IN ('visa-free', 'visa-on-arrival',
+						'eta', 'e-visa', 'visa-required', 'covid-ban', 'no-admission')),
+					-- Visa-free days, when the source gives them.
+					days INTEGER CHECK (days IS NULL OR (days > 0 AND requirement = 'visa-free')),
+					-- The source's own word for a category folded into ours (EVW, Hayya Entry Permit).
+					source_term TEXT,
+					PRIMARY KEY (destination, passport, valid_from)
+				) STRICT, WITHOUT ROWID;
+				CREATE INDEX visa_requirement_by_passport ON visa_requirement(passport, valid_from);
+			`);
+		}
 	}
 ];
 

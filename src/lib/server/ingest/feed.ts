@@ -39,6 +39,11 @@ export interface Feed<T> {
 	 * `parse` gets a Uint8Array (or, from a caller that only had text, a string to refuse).
 	 */
 	binary?: true;
+	/**
+	 * Set by feeds whose input is one dated snapshot (passport-index): the CLI's `--date` gives
+	 * the date (ParseContext.snapshotDate), else the feed reads it from the source's folder.
+	 */
+	datedSnapshots?: true;
 	/** `input` is UTF-8 text for text feeds, bytes for binary ones (see `binary`). */
 	parse(input: string | Uint8Array, ctx: ParseContext): ParseOutcome<T>;
 	apply(ctx: ApplyContext, value: T): void;

@@ -2,6 +2,7 @@ import type { Feed } from '../feed.ts';
 import { bilateralRemittancesFeed } from './bilateralRemittancesFeed.ts';
 import { gdpFeed } from './gdp.ts';
 import { oxcgrtC8Feed } from './oxcgrtC8Feed.ts';
+import { passportIndexFeed } from './passportIndexFeed.ts';
 import { restrictionsFeed } from './restrictions.ts';
 import { wbIndicatorFeed } from './wbIndicatorFeed.ts';
 
@@ -11,5 +12,6 @@ export const FEEDS: Readonly<Record<string, Feed<any>>> = {
 	[restrictionsFeed.name]: restrictionsFeed,
 	[wbIndicatorFeed.name]: wbIndicatorFeed,
 	[gdpFeed.name]: gdpFeed,
-	[bilateralRemittancesFeed.name]: bilateralRemittancesFeed
+	[bilateralRemittancesFeed.name]: bilateralRemittancesFeed,
+	[passportIndexFeed.name]: passportIndexFeed
 };
