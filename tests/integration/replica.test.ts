@@ -79,6 +79,7 @@ async function expectSameReads(): Promise<void> {
 		'/api/restrictions?country=FRA',
 		'/api/remittances?year=2019&measure=received',
 		'/api/corridors?country=MEX&direction=in&limit=20',
+		'/api/visa?destination=QAT&date=2022-12-01',
 		`/api/changes?after=${Math.max(0, seq - 300)}&limit=1000`,
 		'/api/changes?after=0&limit=200'
 	]) {

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
 	describeVisaRule,
@@ -370,5 +371,54 @@ describe('placeSnapshotRule', () => {
 				a
 			)
 		).toEqual({ old: c, intervals: [iv('S1', null, a)] });
+	});
+});
+
+describe('parsePassportIndex on mutated real lines', () => {
+	const seeds = [
+		['Passport,Destination,Code', 'AFG,ALB,0', 'AFG,BGD,2', 'AFG,CIV,1', 'AFG,DMA,3'],
+		['Passport,Destination,Code', 'AFG,ALB,VR', 'AFG,BGD,ETA', 'AFG,HTI,90', 'ALB,DOM,VF'],
+		[
+			'Passport,Destination,Requirement',
+			'AFG,ALB,e-visa',
+			'AFG,AFG,-1',
+			'KWT,GBR,EVW',
+			'AFG,QAT,Hayya Entry Permit'
+		]
+	].map((lines) => lines.join('\n') + '\n');
+	const token = fc.oneof(
+		fc.constantFrom('', '-1', '0', '7', '999', '1000', 'VF', 'visa free', 'XYZ', '"', ',', '\r'),
+		fc.string({ maxLength: 8 })
+	);
+	const edit = fc.record({ line: fc.nat(), cell: fc.nat(), text: token, drop: fc.boolean() });
+
+	it('never throws, and every problem names the file, a line of the input and a field', () => {
+		fc.assert(
+			fc.property(fc.constantFrom(...seeds), fc.array(edit, { maxLength: 4 }), (seed, edits) => {
+				const lines = seed.split('\n');
+				for (const e of edits) {
+					const i = e.line % lines.length;
+					if (e.drop) lines.splice(i, 1);
+					else {
+						const cells = lines[i]!.split(',');
+						cells[e.cell % cells.length] = e.text;
+						lines[i] = cells.join(',');
+					}
+				}
+				const text = lines.join('\n');
+				const result = parsePassportIndex(text, {
+					file: file('2021-08-09'),
+					resolveCountry
+				});
+				const bound = text.split(/\r\n|\r|\n/).length;
+				for (const p of result.problems.items) {
+					expect(p.file).toBe(file('2021-08-09'));
+					expect(p.line >= 0 && p.line <= bound, formatProblem(p)).toBe(true);
+					expect(p.field.trim()).not.toBe('');
+					expect(formatProblem(p)).not.toMatch(/[\r\n]/);
+				}
+			}),
+			{ numRuns: 300 }
+		);
 	});
 });

@@ -57,6 +57,19 @@ function changedPairs(
 	snapshot: string,
 	rows: PassportIndexSnapshot['rows']
 ): ChangedPair[] {
+	const heldCount = db
+		.prepare(`SELECT count(*) FROM visa_requirement WHERE ${HELD}`)
+		.pluck()
+		.get({ snapshot }) as number;
+	// Nothing held on that date (a first snapshot, or one older than all): every pair is new.
+	if (heldCount === 0) {
+		return rows.map(({ destination, passport }, index) => ({
+			index,
+			destination,
+			passport,
+			held: null
+		}));
+	}
 	const given = JSON.stringify(
 		rows.map(({ destination, passport, rule }) => destination + passport + packRule(rule))
 	);
@@ -91,10 +104,6 @@ function changedPairs(
 	// Pairs held on that date but not listed now are rare: looked for only when the count of
 	// held pairs says there are some (SQLite would match them pair by pair against the JSON).
 	const matched = rows.length - changed.filter((c) => c.held === null).length;
-	const heldCount = db
-		.prepare(`SELECT count(*) FROM visa_requirement WHERE ${HELD}`)
-		.pluck()
-		.get({ snapshot }) as number;
 	if (heldCount === matched) return changed;
 	const listed = new Set(rows.map((r) => r.destination + r.passport));
 	const dropped = db
