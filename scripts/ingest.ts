@@ -1,5 +1,5 @@
 /**
- * npm run ingest -- <feed> [--file PATH | --url URL [--every INTERVAL]] [--db PATH] [--dry-run]
+ * npm run ingest -- <feed> [--file PATH | --url URL [--every INTERVAL]] [--date YYYY-MM-DD] [--db PATH] [--dry-run]
  *
  * Problems go to stderr as `file:line: field: reason`; the JSON summary is the last line
  * on stdout. Exit 0 on success, 1 when the input was refused, 2 on a usage error.
@@ -7,6 +7,9 @@
  * With --every (1h, 15m, 30s, 1d), polls the URL until SIGINT/SIGTERM with conditional
  * requests, ingests only new content and prints one JSON summary line per poll. Refused
  * inputs and network errors are reported on stderr and polling goes on; exit 0 when stopped.
+ *
+ * --date names the snapshot a dated-snapshot feed (passport-index) reads; without it the feed
+ * takes the date from the name of the file's folder (…/2021-05-13/passport-index-tidy-iso3.csv).
  */
 import { parseCommandLine } from './commandLine.ts';
 import { resolve } from 'node:path';
@@ -18,9 +21,17 @@ import { runIngest } from '../src/lib/server/ingest/run.ts';
 import { FeedPoller, parseInterval, refusalLines } from '../src/lib/server/ingest/schedule.ts';
 import { readSource } from '../src/lib/server/ingest/source.ts';
 
-const usage = `usage: npm run ingest -- <feed> (--file PATH | --url URL) [--db PATH] [--dry-run]
+const usage = `usage: npm run ingest -- <feed> (--file PATH | --url URL) [--date YYYY-MM-DD] [--db PATH] [--dry-run]
        npm run ingest -- <feed> --url URL --every INTERVAL [--db PATH]   (INTERVAL: 1d, 1h, 15m, 30s)
-feeds: ${Object.keys(FEEDS).join(', ')}`;
+feeds: ${Object.keys(FEEDS).join(', ')}
+--date: the snapshot's date, for ${datedFeeds()} (default: the name of the file's folder)`;
+
+function datedFeeds(): string {
+	return Object.values(FEEDS)
+		.filter((f) => f.datedSnapshots)
+		.map((f) => f.name)
+		.join(', ');
+}
 
 async function main(): Promise<number> {
 	const args = parseCommandLine(
@@ -28,6 +39,7 @@ async function main(): Promise<number> {
 			file: { type: 'string' },
 			url: { type: 'string' },
 			every: { type: 'string' },
+			date: { type: 'string' },
 			db: { type: 'string' },
 			'dry-run': { type: 'boolean', default: false }
 		},
@@ -40,8 +52,19 @@ async function main(): Promise<number> {
 		console.error(feed ? usage : `unknown feed "${positionals[0] ?? ''}"\n${usage}`);
 		return 2;
 	}
+	if (values.date !== undefined && !feed.datedSnapshots) {
+		console.error(
+			`--date: ${feed.name} does not read dated snapshots (${datedFeeds()} do)\n${usage}`
+		);
+		return 2;
+	}
 	const dbPath = resolve(values.db ?? process.env.DATABASE_PATH ?? 'data/crossings.db');
 	if (values.every !== undefined) {
+		if (values.date !== undefined) {
+			// Each poll may bring another snapshot: its date comes from the URL's folder.
+			console.error(`--every cannot be given one --date for every poll\n${usage}`);
+			return 2;
+		}
 		if (!values.url || values['dry-run']) {
 			console.error(`--every polls a --url and cannot be a --dry-run\n${usage}`);
 			return 2;
@@ -74,7 +97,10 @@ async function main(): Promise<number> {
 	);
 	const db = openDatabase(dbPath);
 	try {
-		const summary = runIngest(db, feed, input, { dryRun: values['dry-run'] });
+		const summary = runIngest(db, feed, input, {
+			dryRun: values['dry-run'],
+			snapshotDate: values.date
+		});
 		console.log(JSON.stringify(summary));
 		return 0;
 	} catch (err) {

@@ -90,6 +90,7 @@ async function expectSameReads(): Promise<void> {
 		'/api/corridors?country=MEX&direction=in&limit=20',
 		'/api/corridors?country=MEX&direction=out&limit=20',
 		'/api/remittances/monthly/MEX',
+		'/api/visa?destination=QAT&date=2022-12-01',
 		`/api/changes?after=${Math.max(0, seq - 300)}&limit=1000`,
 		'/api/changes?after=0&limit=200'
 	]) {

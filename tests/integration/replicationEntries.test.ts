@@ -1,8 +1,8 @@
 /**
  * A replica's tables equal its primary's, table by table and row by row: a copy restored from
  * a snapshot, then every kind of commit (an editor's restriction and its retraction, a World
- * Bank indicator with an aggregate, GDP, Banco de México's months and quarters, RPW costs)
- * applied from its stream entry.
+ * Bank indicator with an aggregate, GDP, Banco de México's months and quarters, RPW costs,
+ * Passport Index snapshots new and older) applied from its stream entry.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -34,9 +34,11 @@ function digests(db: Db): Record<string, string> {
 		SNAPSHOT_TABLES.map((table) => {
 			const columns = (db.pragma(`table_info(${table})`) as { name: string }[]).map((c) => c.name);
 			const typed = columns.map((c) => `${c}, typeof(${c})`).join(', ');
+			// Ordered by every column (the values, not their types): a total order for any table.
+			const order = columns.map((_, i) => 2 * i + 1).join(', ');
 			const hash = createHash('sha256');
 			for (const row of db
-				.prepare(`SELECT ${typed} FROM ${table} ORDER BY 1, 3, 5`)
+				.prepare(`SELECT ${typed} FROM ${table} ORDER BY ${order}`)
 				.raw()
 				.iterate()) {
 				hash.update(JSON.stringify(row));
@@ -156,6 +158,60 @@ describe('replication entries', () => {
 		const sizes = follow();
 		console.log(`entry sizes (bytes): ${sizes.join(', ')}`);
 		expect(digests(replica)).toEqual(digests(primary));
+	});
+
+	it('reproduce Passport Index snapshots, a newer one and an older one, exactly', () => {
+		const bundled = (date: string) =>
+			readFileSync(
+				join(ROOT, 'data', 'passport-index', 'legacy', date, 'passport-index-tidy-iso3.csv'),
+				'utf8'
+			);
+		const edit = (text: string, lines: [string, string][]) =>
+			lines.reduce((t, [from, to]) => t.replace(`\n${from}\n`, `\n${to}\n`), text);
+		const feed = FEEDS['passport-index']!;
+		// A snapshot after the bundled ones with three rules changed, then one dated between two
+		// bundled ones: intervals are cut and joined around each, in both directions.
+		const newer = runIngest(
+			primary,
+			feed,
+			{
+				source: 'newer.csv',
+				text: edit(bundled('2023-01-11'), [
+					['AFG,ALB,e-visa', 'AFG,ALB,visa required'],
+					['GBR,QAT,30', 'GBR,QAT,90'],
+					['KWT,GBR,e-visa', 'KWT,GBR,covid ban']
+				])
+			},
+			{ snapshotDate: '2023-06-01' }
+		);
+		const older = runIngest(
+			primary,
+			feed,
+			{
+				source: 'older.csv',
+				text: edit(bundled('2022-11-06'), [
+					['AFG,ALB,e-visa', 'AFG,ALB,visa required'],
+					['NGA,GHA,visa free', 'NGA,GHA,90'],
+					['USA,CAN,180', 'USA,CAN,covid ban']
+				])
+			},
+			{ snapshotDate: '2022-12-01' }
+		);
+		expect([newer.rowsChanged, older.rowsChanged]).toEqual([3, 3]);
+		// Each entry carries the three pairs' intervals and its snapshot's row.
+		for (const entry of commitEntries(primary, lastSeq(replica), lastSeq(primary))) {
+			expect(entry.tables!.map((t) => [t.table, t.keys.length])).toEqual([
+				['visa_requirement', 3],
+				['passport_snapshot', 1]
+			]);
+		}
+		const sizes = follow();
+		expect(sizes).toHaveLength(2);
+		console.log(`visa entry sizes (bytes): ${sizes.join(', ')}`);
+		expect(digests(replica)).toEqual(digests(primary));
+		expect(replica.prepare('SELECT snapshot FROM passport_snapshot').pluck().all()).toEqual(
+			expect.arrayContaining(['2022-12-01', '2023-06-01'])
+		);
 	});
 
 	it('marks a commit too large to ship for a snapshot instead', () => {

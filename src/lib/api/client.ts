@@ -18,7 +18,9 @@ import type {
 	RemittanceHistoryBody,
 	RemittancesBody,
 	RemittanceSeriesBody,
-	RestrictionsBody
+	RestrictionsBody,
+	VisaByDestinationBody,
+	VisaByPassportBody
 } from '../domain/apiSchemas.ts';
 import type { ChangeDirection } from '../domain/analysis.ts';
 import { versionedUrl } from '../domain/live.ts';
@@ -194,6 +196,22 @@ export class CrossingsApi {
 		options?: RequestOptions
 	) {
 		return this.get<CorridorsBody>('/api/corridors', { ...params }, options);
+	}
+
+	/** What holders of a passport need for every destination, as of a day (default: latest). */
+	visaOfPassport(
+		params: { passport: string; date?: string; region?: string | null },
+		options?: RequestOptions
+	) {
+		return this.get<VisaByPassportBody>('/api/visa', { ...params }, options);
+	}
+
+	/** What every passport needs to enter a destination, as of a day (default: latest). */
+	visaForDestination(
+		params: { destination: string; date?: string; region?: string | null },
+		options?: RequestOptions
+	) {
+		return this.get<VisaByDestinationBody>('/api/visa', { ...params }, options);
 	}
 
 	changes(

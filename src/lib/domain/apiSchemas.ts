@@ -9,6 +9,7 @@ import { BORDER_STATUS_TABLE_COLUMNS, type BorderStatusTableRow } from './analys
 import { isIsoDay } from './date.ts';
 import { MEASURES, type CorridorWithCost, type MonthlyRemittancePoint } from './remittances.ts';
 import type { SessionView } from './session.ts';
+import { VISA_REQUIREMENT_IDS } from './visaRequirement.ts';
 import { ISO3, isViewTime, LAYERS, MEASURE_PARAMS } from './viewState.ts';
 
 // ---------------------------------------------------------------- parameters
@@ -230,6 +231,46 @@ export const CorridorsQuery = z.object({
 	format: formatParam,
 	download: downloadParam
 });
+
+const visaSideParam = (description: string, example: string) =>
+	z
+		.string()
+		.regex(/^[A-Za-z]{3}$/, 'expected an ISO 3166 alpha-3 code')
+		.optional()
+		.meta({ description, example });
+
+export const VisaQuery = z
+	.object({
+		passport: visaSideParam(
+			'What holders of this passport (ISO3) need for every destination. Give this or `destination`.',
+			'NGA'
+		),
+		destination: visaSideParam(
+			'What every passport needs to enter this country (ISO3). Give this or `passport`.',
+			'GBR'
+		),
+		date: z
+			.union([isoDayParam, z.literal('latest')])
+			.optional()
+			.meta({
+				description:
+					'The day (YYYY-MM-DD): the rules of the latest Passport Index snapshot on or before it (named in `snapshot`); default `latest`, the latest snapshot. A day before the first snapshot is a 404 naming it.',
+				example: '2021-06-01'
+			}),
+		region: regionParam.meta({
+			description:
+				'Only the other side of the pair in this region (destinations for `passport`, passports for `destination`); the same names as elsewhere.',
+			example: 'Western Africa'
+		}),
+		from: notAccepted('one snapshot per request (`date`)'),
+		to: notAccepted('one snapshot per request (`date`)'),
+		format: formatParam,
+		download: downloadParam
+	})
+	.refine((q) => (q.passport === undefined) !== (q.destination === undefined), {
+		message: 'give exactly one of passport or destination',
+		path: ['passport']
+	});
 
 /** The shared view parameters as `/embed.svg` and `/embed.png` read them: strictly (400). */
 export const EmbedImageQuery = z.object({
@@ -646,6 +687,41 @@ export const MonthlyRemittancesResponse = z.object({
 	)
 });
 
+const VisaEntrySchema = z.object({
+	iso3: z.string().meta({ description: 'The other country of the pair.' }),
+	requirement: z.enum(VISA_REQUIREMENT_IDS).meta({
+		description:
+			'visa-free, visa-on-arrival, eta, e-visa, visa-required, covid-ban or no-admission (from the most open to the most closed).'
+	}),
+	days: z
+		.number()
+		.int()
+		.nullable()
+		.meta({ description: 'Visa-free days, when the source gives them.' }),
+	sourceTerm: z.string().nullable().meta({
+		description:
+			'The source’s own word when it names a category ours folds into another: `EVW` (eta), `Hayya Entry Permit` (e-visa); otherwise null.'
+	})
+});
+
+const visaSnapshot = z
+	.string()
+	.meta({ description: 'The Passport Index snapshot the rules are from.', example: '2021-05-13' });
+
+export const VisaByPassportResponse = z.object({
+	passport: z.string(),
+	date: day,
+	snapshot: visaSnapshot,
+	destinations: z.array(VisaEntrySchema)
+});
+
+export const VisaByDestinationResponse = z.object({
+	destination: z.string(),
+	date: day,
+	snapshot: visaSnapshot,
+	passports: z.array(VisaEntrySchema)
+});
+
 export const OEmbedResponse = z.object({
 	type: z.literal('rich'),
 	version: z.literal('1.0'),
@@ -762,6 +838,8 @@ export type RemittanceHistoryBody = z.infer<typeof RemittanceHistoryResponse>;
 export type RemittanceSeriesBody = z.infer<typeof RemittanceSeriesResponse>;
 export type CorridorsBody = z.infer<typeof CorridorsResponse>;
 export type MonthlyRemittancesBody = z.infer<typeof MonthlyRemittancesResponse>;
+export type VisaByPassportBody = z.infer<typeof VisaByPassportResponse>;
+export type VisaByDestinationBody = z.infer<typeof VisaByDestinationResponse>;
 export type ChangesBody = z.infer<typeof ChangesResponse>;
 export type OEmbedBody = z.infer<typeof OEmbedResponse>;
 export type RestrictionsBody = z.infer<typeof RestrictionsResponse>;
@@ -796,6 +874,7 @@ export const CSV_COLUMNS = {
 		'banxicoYearUsd'
 	],
 	monthlyRemittances: ['month', 'received', 'paid', 'operations', 'paidOperations'],
+	visa: ['snapshot', 'passport', 'destination', 'requirement', 'days', 'sourceTerm'],
 	changes: ['seq', 'at', 'layer', 'iso3', 'period', 'old', 'new', 'source', 'note', 'sourceUrl'],
 	restrictions: [
 		'id',

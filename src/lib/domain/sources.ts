@@ -41,7 +41,7 @@ export const SOURCES = {
 		url: 'https://github.com/COBAPteam/COBAP'
 	},
 	entry: {
-		title: 'Visa requirements (Passport Index dataset)',
+		title: 'Visa requirements (Passport Index)',
 		source:
 			'Passport Index dataset by Ilya Ilyankou (github.com/ilyankou/passport-index-dataset), based on passportindex.org.',
 		licence: 'MIT',

@@ -23,7 +23,22 @@ export const BUNDLED_SNAPSHOTS: readonly BundledSnapshot[] = [
 	},
 	{ feed: 'banxico-remittances', file: 'banxico-remesas/remesas_mensuales.csv' },
 	{ feed: 'banxico-remittances', file: 'banxico-remesas/remesas_pais.csv' },
-	{ feed: 'rpw', file: 'worldbank-rpw/36d1ed87-9a2d-41da-8eac-c1c25d45fa65_Data.csv' }
+	{ feed: 'rpw', file: 'worldbank-rpw/36d1ed87-9a2d-41da-8eac-c1c25d45fa65_Data.csv' },
+	// One run per dated snapshot, oldest first: the snapshot's date is its folder's name.
+	{ feed: 'passport-index', file: 'passport-index/legacy/2019-12-17/passport-index-tidy-iso3.csv' },
+	{ feed: 'passport-index', file: 'passport-index/legacy/2020-02-07/passport-index-tidy-iso3.csv' },
+	{ feed: 'passport-index', file: 'passport-index/legacy/2020-03-09/passport-index-tidy-iso3.csv' },
+	{ feed: 'passport-index', file: 'passport-index/legacy/2020-04-02/passport-index-tidy-iso3.csv' },
+	{ feed: 'passport-index', file: 'passport-index/legacy/2020-05-09/passport-index-tidy-iso3.csv' },
+	{ feed: 'passport-index', file: 'passport-index/legacy/2020-11-19/passport-index-tidy-iso3.csv' },
+	{ feed: 'passport-index', file: 'passport-index/legacy/2021-01-25/passport-index-tidy-iso3.csv' },
+	{ feed: 'passport-index', file: 'passport-index/legacy/2021-02-24/passport-index-tidy-iso3.csv' },
+	{ feed: 'passport-index', file: 'passport-index/legacy/2021-05-13/passport-index-tidy-iso3.csv' },
+	{ feed: 'passport-index', file: 'passport-index/legacy/2021-08-09/passport-index-tidy-iso3.csv' },
+	{ feed: 'passport-index', file: 'passport-index/legacy/2021-12-14/passport-index-tidy-iso3.csv' },
+	{ feed: 'passport-index', file: 'passport-index/legacy/2022-06-06/passport-index-tidy-iso3.csv' },
+	{ feed: 'passport-index', file: 'passport-index/legacy/2022-11-06/passport-index-tidy-iso3.csv' },
+	{ feed: 'passport-index', file: 'passport-index/legacy/2023-01-11/passport-index-tidy-iso3.csv' }
 ];
 
 /** One bundled snapshot that was ingested at this start: its file and the run's summary. */

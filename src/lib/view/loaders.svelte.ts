@@ -146,8 +146,8 @@ export function keepViewCurrent(
 		const client = api();
 		const [visa, bans] = await Promise.all([
 			(direction === 'passport'
-				? client.visa({ passport: country, date }, { signal })
-				: client.visa({ destination: country, date }, { signal })
+				? client.visaOfPassport({ passport: country, date }, { signal })
+				: client.visaForDestination({ destination: country, date }, { signal })
 			).catch((err: unknown) => {
 				// Before the first snapshot there are no rules: the map says so.
 				if (err instanceof ApiError && err.status === 404) return null;

@@ -184,6 +184,23 @@ export const OPERATIONS: Record<string, Partial<Record<'get' | 'post' | 'delete'
 			'x-example': '/api/corridors?country=MEX&direction=in&region=Northern%20America'
 		}
 	},
+	'/api/visa': {
+		get: {
+			summary: 'Visa requirements of a passport, or for a destination',
+			description:
+				'From the Passport Index snapshots: with `passport`, what its holders need for every destination (`destinations`); with `destination`, what every passport needs to enter it (`passports`). Exactly one of the two. The rules are those of the latest snapshot on or before `date` (default the latest snapshot), named in `snapshot`; a day before the first snapshot is a 404 naming it. Every vintage of the source is normalised to one vocabulary (`requirement`, with `days` for visa-free stays); a passport’s own country is not listed. CSV rows name the snapshot and both ends of each pair.',
+			requestParams: { query: S.VisaQuery },
+			responses: {
+				'200': withCsv(
+					z.union([S.VisaByPassportResponse, S.VisaByDestinationResponse]),
+					'OK: `{ passport, date, snapshot, destinations }` or `{ destination, date, snapshot, passports }`'
+				),
+				'400': badRequest,
+				'404': error('An unknown ISO3 code, or a date before the first snapshot, named in `error`.')
+			},
+			'x-example': '/api/visa?passport=NGA&date=2021-06-01'
+		}
+	},
 	'/api/oembed': {
 		get: {
 			summary: 'oEmbed for a Crossings view',
@@ -347,7 +364,7 @@ export function openApiDocument(version: string) {
 			title: 'Crossings API',
 			version,
 			description:
-				'Border restrictions (OxCGRT C8) and remittances (World Bank) by country. JSON by default, CSV with `format=csv`. Every read carries an ETag tied to the data version (304 on a match); add `v=<seq>` to a URL to ask for data at least that new past caches. `region` takes UN M49 regions, subregions and intermediate regions, World Bank regions and income groups; `country` a selection `BRA~IND`.'
+				'Border restrictions (OxCGRT C8), visa requirements (Passport Index) and remittances (World Bank) by country. JSON by default, CSV with `format=csv`. Every read carries an ETag tied to the data version (304 on a match); add `v=<seq>` to a URL to ask for data at least that new past caches. `region` takes UN M49 regions, subregions and intermediate regions, World Bank regions and income groups; `country` a selection `BRA~IND`.'
 		},
 		components: {
 			securitySchemes: {

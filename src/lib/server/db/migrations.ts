@@ -296,10 +296,41 @@ export const MIGRATIONS: readonly Migration[] = [
 			`);
 		}
 	},
-	// Versions 9 and 10 belong to other branches of the same issue. `migrate` applies every
-	// version not yet recorded, in this list's order, and never asks for consecutive numbers:
-	// a gap is harmless, and a database that ran 11 first takes 9 and 10 when they arrive
-	// (11 creates only its own tables and reads no other migration's).
+	{
+		version: 10,
+		name: 'visa requirements',
+		up(db) {
+			// Passport Index snapshots are dated lists of every passport → destination rule.
+			// Stored as intervals, not one row per snapshot: a rule holds from the snapshot that
+			// first showed it (valid_from) until the next snapshot showing something else or not
+			// listing the pair (valid_to, exclusive; NULL: it is in the latest). The snapshots
+			// have their own table, so "the latest snapshot on or before D" is one lookup and
+			// the rules then are those whose interval holds that snapshot. The CHECK repeats the
+			// vocabulary of domain/visaRequirement.ts as it was when this migration was written.
+			db.exec(`
+				CREATE TABLE passport_snapshot (
+					snapshot TEXT PRIMARY KEY,
+					-- The run that last changed what this snapshot holds.
+					run_id INTEGER NOT NULL REFERENCES ingest_runs(id)
+				) STRICT;
+
+				CREATE TABLE visa_requirement (
+					destination TEXT NOT NULL REFERENCES country(iso3),
+					passport TEXT NOT NULL REFERENCES country(iso3),
+					valid_from TEXT NOT NULL,
+					valid_to TEXT CHECK (valid_to IS NULL OR valid_to > valid_from),
+					requirement TEXT NOT NULL CHECK (requirement IN ('visa-free', 'visa-on-arrival',
+						'eta', 'e-visa', 'visa-required', 'covid-ban', 'no-admission')),
+					-- Visa-free days, when the source gives them.
+					days INTEGER CHECK (days IS NULL OR (days > 0 AND requirement = 'visa-free')),
+					-- The source's own word for a category folded into ours (EVW, Hayya Entry Permit).
+					source_term TEXT,
+					PRIMARY KEY (destination, passport, valid_from)
+				) STRICT, WITHOUT ROWID;
+				CREATE INDEX visa_requirement_by_passport ON visa_requirement(passport, valid_from);
+			`);
+		}
+	},
 	{
 		version: 11,
 		name: 'monthly remittances and corridor costs',
@@ -367,7 +398,8 @@ export function migrate(db: Database): number[] {
 		'INSERT INTO schema_migration (version, name, applied_at) VALUES (?, ?, ?)'
 	);
 	const ran: number[] = [];
-	for (const m of MIGRATIONS) {
+	// In version order, whatever order branches appended them in.
+	for (const m of [...MIGRATIONS].sort((a, b) => a.version - b.version)) {
 		if (applied.has(m.version)) continue;
 		// IMMEDIATE: two processes opening a fresh file at once must not both migrate.
 		db.transaction(() => {

@@ -45,6 +45,11 @@ export interface Feed<T> {
 	 * The World Bank API answers in pages: its feed reads every page (`downloadWorldBankApi`).
 	 */
 	download?: (url: string, options: DownloadOptions) => Promise<DownloadResult>;
+	/**
+	 * Set by feeds whose input is one dated snapshot (passport-index): the CLI's `--date` gives
+	 * the date (ParseContext.snapshotDate), else the feed reads it from the source's folder.
+	 */
+	datedSnapshots?: true;
 	/** `input` is UTF-8 text for text feeds, bytes for binary ones (see `binary`). */
 	parse(input: string | Uint8Array, ctx: ParseContext): ParseOutcome<T>;
 	apply(ctx: ApplyContext, value: T): void;

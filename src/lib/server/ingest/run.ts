@@ -54,7 +54,7 @@ export function runIngest<T>(
 	db: Db,
 	feed: Feed<T>,
 	input: IngestInput,
-	options: { dryRun?: boolean; restrictionHorizonDays?: number } = {}
+	options: { dryRun?: boolean; restrictionHorizonDays?: number; snapshotDate?: string } = {}
 ): IngestSummary {
 	const parsed = feed.parse(parseInput(feed, input), {
 		file: input.source,
@@ -63,7 +63,8 @@ export function runIngest<T>(
 		restrictionBounds: restrictionBounds(
 			db,
 			options.restrictionHorizonDays ?? restrictionHorizonDays()
-		)
+		),
+		snapshotDate: options.snapshotDate
 	});
 	if (!parsed.problems.empty) {
 		throw new IngestRefusedError(parsed.problems.items, parsed.problems.total);

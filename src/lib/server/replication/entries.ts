@@ -8,15 +8,17 @@
  * current rows of every key the commit touched (all of a country's border-status days, runs
  * and restrictions; its remittances; its GDP; the corridors into it; the aggregates' values of
  * the indicator a World Bank run wrote; every monthly remittance of a month, corridor cost of a
- * quarter and reported quarterly corridor of a quarter it changed). A replica replaces those
+ * quarter and reported quarterly corridor of a quarter it changed; a passport → destination
+ * pair's visa intervals and the snapshot's date). A replica replaces those
  * keys' rows and inserts the identical change_log and ingest_runs rows (same seq, same run id),
  * so its tables equal the primary's and its ChangeWatcher announces the same commits.
  */
 import { LAYER_BORDER_STATUS } from '../../domain/borderStatus.ts';
-import type { Db } from '../db/open.ts';
+import { LAYER_ENTRY } from '../../domain/visaRequirement.ts';
 import { LAYER_REMITTANCES_MONTHLY } from '../ingest/feeds/banxicoRemittancesFeed.ts';
-import { LAYER_CORRIDORS } from '../ingest/feeds/bilateralRemittancesFeed.ts';
 import { LAYER_CORRIDOR_COST } from '../ingest/feeds/rpwFeed.ts';
+import type { Db } from '../db/open.ts';
+import { LAYER_CORRIDORS } from '../ingest/feeds/bilateralRemittancesFeed.ts';
 import { GDP_INDICATOR, type WbIndicatorCode } from '../ingest/feeds/wbIndicator.ts';
 import { LAYER_GDP, LAYER_REMITTANCES } from '../ingest/feeds/wbIndicatorFeed.ts';
 
@@ -25,9 +27,10 @@ type Row = Record<string, unknown>;
 /** One table's rows for the keys a commit touched. */
 interface TableRows {
 	table: string;
-	/** The column the keys are values of. */
-	key: string;
-	keys: string[];
+	/** The column the keys are values of, or the columns of a composite key. */
+	key: string | string[];
+	/** Values of `key`: strings, or for a composite key arrays of one value per column. */
+	keys: (string | string[])[];
 	rows: Row[];
 }
 
@@ -44,11 +47,15 @@ export interface CommitEntry {
 	tables?: TableRows[];
 }
 
-/** A table a change touches, and the key (a value of `column`) whose rows it may have changed. */
+/**
+ * A table a change touches, and the key (a value of `column`, or of each of its columns) whose
+ * rows it may have changed.
+ */
 interface Touch {
 	table: string;
-	column: string;
-	keyOf(change: Row): string;
+	column: string | string[];
+	/** '' (or a composite key with an empty part): the change touches no row of the table. */
+	keyOf(change: Row): string | string[];
 }
 
 const byCountry = (table: string, column = 'iso3'): Touch => ({
@@ -108,8 +115,20 @@ const TOUCHES_BY_LAYER: Record<string, Touch[]> = {
 		byPeriod('corridor_quarterly', 'quarter', QUARTER)
 	],
 	[LAYER_REMITTANCES_MONTHLY]: [byPeriod('monthly_remittance', 'month', /^\d{4}-\d{2}$/)],
-	[LAYER_CORRIDOR_COST]: [byPeriod('corridor_cost', 'quarter', QUARTER)]
+	[LAYER_CORRIDOR_COST]: [byPeriod('corridor_cost', 'quarter', QUARTER)],
+	// A visa change's iso3 is the destination and partner the passport: the pair's intervals
+	// (a pair, not the destination: a destination has hundreds of intervals) and the snapshot.
+	[LAYER_ENTRY]: [
+		{
+			table: 'visa_requirement',
+			column: ['destination', 'passport'],
+			keyOf: (change) => [change.iso3 as string, (change.partner as string | null) ?? '']
+		},
+		{ table: 'passport_snapshot', column: 'snapshot', keyOf: (change) => change.period as string }
+	]
 };
+
+const keyParts = (key: string | string[]) => (Array.isArray(key) ? key : [key]);
 
 /**
  * Commits with more change rows than this go as a `resync`: their rows would make one stream
@@ -140,23 +159,32 @@ export function commitEntries(db: Db, after: number, upTo: number): CommitEntry[
 			previous = seq;
 			if (seq - first + 1 > MAX_ENTRY_CHANGES) return { ...entry, resync: true };
 			const changes = changesOf.all(first, seq) as Row[];
-			const touched = new Map<string, { table: string; key: string; keys: Set<string> }>();
+			const touched = new Map<
+				string,
+				{ table: string; key: string | string[]; keys: Map<string, string | string[]> }
+			>();
 			for (const change of changes) {
 				for (const { table, column, keyOf } of TOUCHES_BY_LAYER[change.layer as string] ?? []) {
-					const t = touched.get(table) ?? { table, key: column, keys: new Set<string>() };
+					const t = touched.get(table) ?? { table, key: column, keys: new Map() };
 					const key = keyOf(change);
-					// No key: the change is not about this table's rows (a year's corridor and the
-					// quarterly table, an unknown measure's aggregates).
-					if (!key) continue;
-					t.keys.add(key);
+					if (keyParts(key).every(Boolean)) t.keys.set(JSON.stringify(key), key);
 					touched.set(table, t);
 				}
 			}
 			const tables = [...touched.values()].map(({ table, key, keys }) => {
-				const list = [...keys];
-				const rows = db
-					.prepare(`SELECT * FROM ${table} WHERE ${key} IN (${list.map(() => '?').join(',')})`)
-					.all(...list) as Row[];
+				const list = [...keys.values()];
+				let rows: Row[];
+				if (Array.isArray(key)) {
+					// One indexed lookup per composite key (at most MAX_ENTRY_CHANGES of them).
+					const select = db.prepare(
+						`SELECT * FROM ${table} WHERE ${key.map((c) => `${c} = ?`).join(' AND ')}`
+					);
+					rows = list.flatMap((k) => select.all(...keyParts(k)) as Row[]);
+				} else {
+					rows = db
+						.prepare(`SELECT * FROM ${table} WHERE ${key} IN (${list.map(() => '?').join(',')})`)
+						.all(...list) as Row[];
+				}
 				return { table, key, keys: list, rows };
 			});
 			return { ...entry, run, changes, tables };
@@ -180,8 +208,12 @@ export function applyEntry(db: Db, entry: CommitEntry): void {
 		// Restriction rows name their run: the run goes in first.
 		if (entry.run) insertRow(db, 'ingest_runs', entry.run);
 		for (const { table, key, keys, rows } of entry.tables ?? []) {
-			const remove = db.prepare(`DELETE FROM ${table} WHERE ${key} = ?`);
-			for (const k of keys) remove.run(k);
+			const remove = db.prepare(
+				`DELETE FROM ${table} WHERE ${keyParts(key)
+					.map((c) => `${c} = ?`)
+					.join(' AND ')}`
+			);
+			for (const k of keys) remove.run(...keyParts(k));
 			for (const row of rows) insertRow(db, table, row);
 		}
 		for (const change of entry.changes ?? []) insertRow(db, 'change_log', change);
@@ -203,10 +235,12 @@ export const SNAPSHOT_TABLES = [
 	'gdp',
 	'aggregate_value',
 	'corridor',
-	'bundled_snapshot',
+	'passport_snapshot',
+	'visa_requirement',
 	'monthly_remittance',
 	'corridor_quarterly',
-	'corridor_cost'
+	'corridor_cost',
+	'bundled_snapshot'
 ];
 
 /**

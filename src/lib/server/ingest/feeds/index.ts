@@ -3,6 +3,7 @@ import { banxicoRemittancesFeed } from './banxicoRemittancesFeed.ts';
 import { bilateralRemittancesFeed } from './bilateralRemittancesFeed.ts';
 import { gdpFeed } from './gdp.ts';
 import { oxcgrtC8Feed } from './oxcgrtC8Feed.ts';
+import { passportIndexFeed } from './passportIndexFeed.ts';
 import { restrictionsFeed } from './restrictions.ts';
 import { rpwFeed } from './rpwFeed.ts';
 import { wbIndicatorFeed } from './wbIndicatorFeed.ts';
@@ -15,5 +16,6 @@ export const FEEDS: Readonly<Record<string, Feed<any>>> = {
 	[gdpFeed.name]: gdpFeed,
 	[bilateralRemittancesFeed.name]: bilateralRemittancesFeed,
 	[banxicoRemittancesFeed.name]: banxicoRemittancesFeed,
-	[rpwFeed.name]: rpwFeed
+	[rpwFeed.name]: rpwFeed,
+	[passportIndexFeed.name]: passportIndexFeed
 };

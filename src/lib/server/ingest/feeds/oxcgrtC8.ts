@@ -39,6 +39,11 @@ export interface ParseContext {
 	 * the configured horizon. Absent: the defaults of `restrictionBounds`.
 	 */
 	restrictionBounds?: { first: string; last: string };
+	/**
+	 * The date of a dated snapshot (`--date`), for feeds whose input is one (passport-index);
+	 * absent: the feed reads it from the source's folder name.
+	 */
+	snapshotDate?: string;
 }
 
 export interface ParseOutcome<T> {
