@@ -189,6 +189,14 @@ describe('the API on a server seeded from the bundled snapshot', () => {
 		const level = (await getJson('/api/changes?latest=5&kind=level')).changes;
 		expect(level).toHaveLength(5);
 		for (const c of level) expect(c).toMatchObject({ layer: 'entry', source: 'passport-index' });
+		// One layer's, as the dashboard's list asks: the seed has no level change of border status.
+		const border = await getJson('/api/changes?latest=5&kind=level&layer=border-status');
+		expect(border.changes).toEqual([]);
+		const firsts = (await getJson('/api/changes?latest=3&layer=border-status')).changes;
+		expect(firsts.map((c: { layer: string }) => c.layer)).toEqual(Array(3).fill('border-status'));
+		const refused = await get('/api/changes?layer=visas');
+		expect(refused.status).toBe(400);
+		expect(((await refused.json()) as { error: string }).error).toMatch(/^layer/);
 		const csv = await (await get('/api/changes?after=0&limit=2&format=csv')).text();
 		expect(csv.split('\r\n')[0]).toBe('seq,at,layer,iso3,period,old,new,source,note,sourceUrl');
 	});

@@ -23,7 +23,7 @@ import type {
 	VisaByPassportBody
 } from '../domain/apiSchemas.ts';
 import type { ChangeDirection } from '../domain/analysis.ts';
-import { versionedUrl } from '../domain/live.ts';
+import { versionedUrl, type LiveLayer } from '../domain/live.ts';
 import type { Measure } from '../domain/remittances.ts';
 
 /** The filters every collection endpoint accepts. */
@@ -220,6 +220,7 @@ export class CrossingsApi {
 			limit?: number;
 			latest?: number;
 			kind?: 'all' | 'level';
+			layer?: LiveLayer;
 			direction?: ChangeDirection;
 			from?: string;
 			to?: string;

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { BORDER_STATUS_TABLE_COLUMNS, type BorderStatusTableRow } from './analysis.ts';
 import { isIsoDay } from './date.ts';
+import { LIVE_LAYERS } from './live.ts';
 import { MEASURES, type CorridorWithCost, type MonthlyRemittancePoint } from './remittances.ts';
 import type { SessionView } from './session.ts';
 import { VISA_REQUIREMENT_IDS } from './visaRequirement.ts';
@@ -355,6 +356,11 @@ export const ChangesQuery = z
 		kind: z.enum(['all', 'level']).default('all').meta({
 			description: '`level`: only changes from one value to another (no first values or removals).',
 			example: 'level'
+		}),
+		layer: z.enum(LIVE_LAYERS).optional().meta({
+			description:
+				'Only changes of one layer (the dashboard’s list asks for `border-status`: visa rules, bans and costs change in bulk).',
+			example: 'border-status'
 		}),
 		direction: z.enum(['tightening', 'loosening']).optional().meta({
 			description:

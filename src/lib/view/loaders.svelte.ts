@@ -78,7 +78,10 @@ export function keepViewCurrent(
 
 	// The commit log's recent history; live arrivals are appended by the view.
 	loader('changes', async (signal) => {
-		const body = await api().changes({ latest: 100, kind: 'level' }, { signal });
+		const body = await api().changes(
+			{ latest: 100, kind: 'level', layer: 'border-status' },
+			{ signal }
+		);
 		view.addCommitHistory(body.changes);
 	});
 

@@ -56,6 +56,8 @@ export interface ChangeFilter {
 	direction?: 'tightening' | 'loosening';
 	/** Only changes from one value to another. */
 	levelOnly?: boolean;
+	/** Only changes of this layer. */
+	layer?: string;
 }
 
 function changeWhere(filter: ChangeFilter): { sql: string[]; params: Record<string, unknown> } {
@@ -80,6 +82,10 @@ function changeWhere(filter: ChangeFilter): { sql: string[]; params: Record<stri
 	if (filter.to) {
 		sql.push(`${firstDay} <= @to`);
 		params.to = filter.to;
+	}
+	if (filter.layer) {
+		sql.push('c.layer = @layer');
+		params.layer = filter.layer;
 	}
 	if (filter.levelOnly || filter.direction) {
 		sql.push('c.old IS NOT NULL AND c.new IS NOT NULL AND c.old != c.new');

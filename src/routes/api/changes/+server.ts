@@ -15,6 +15,7 @@ export function GET({ url }) {
 			from: query.from,
 			to: query.to,
 			direction: query.direction,
+			layer: query.layer,
 			levelOnly: query.kind === 'level'
 		};
 		const changes = query.latest
@@ -38,6 +39,7 @@ export function GET({ url }) {
 				after: query.latest ? undefined : query.after,
 				latest: query.latest,
 				kind: query.kind,
+				layer: query.layer,
 				direction: query.direction,
 				from: query.from,
 				to: query.to
