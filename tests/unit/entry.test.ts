@@ -42,7 +42,14 @@ const bansOnMexico = {
 			]
 		},
 		// A policy listed for the origin that names neither its citizens nor its travellers.
-		{ iso3: 'PER', policies: [{ id: 'PE9', citizens: ['CHL'], travellers: [] }] }
+		{ iso3: 'PER', policies: [{ id: 'PE9', citizens: ['CHL'], travellers: [] }] },
+		// The API's grounds decide where the lists name the origin through a group (EU states).
+		{
+			iso3: 'CHE',
+			policies: [
+				{ id: 'CH4', citizens: ['EUR'], travellers: [], grounds: ['travel history' as const] }
+			]
+		}
 	]
 };
 
@@ -58,7 +65,8 @@ describe('entryView for a passport', () => {
 	it('marks the destinations that banned its citizens or travellers, with their grounds', () => {
 		expect(Object.fromEntries(view.bans)).toEqual({
 			ARG: { citizens: false, travellers: true, policies: ['AR1'] },
-			NZL: { citizens: true, travellers: true, policies: ['NZ2', 'NZ3'] }
+			NZL: { citizens: true, travellers: true, policies: ['NZ2', 'NZ3'] },
+			CHE: { citizens: false, travellers: true, policies: ['CH4'] }
 		});
 	});
 

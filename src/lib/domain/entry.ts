@@ -69,6 +69,8 @@ interface BanPolicy {
 	id: string;
 	citizens: string[];
 	travellers: string[];
+	/** By origin: how the policy banned that origin (its lists may name it through a group). */
+	grounds?: readonly ('citizenship' | 'travel history')[];
 }
 interface BansAnswer {
 	policies?: BanPolicy[];
@@ -115,7 +117,13 @@ export function entryView(
 	if (direction === 'passport') {
 		for (const d of bansAnswer?.destinations ?? []) {
 			for (const p of d.policies) {
-				addBan(bans, d.iso3, p, p.citizens.includes(country), p.travellers.includes(country));
+				const citizens = p.grounds
+					? p.grounds.includes('citizenship')
+					: p.citizens.includes(country);
+				const travellers = p.grounds
+					? p.grounds.includes('travel history')
+					: p.travellers.includes(country);
+				addBan(bans, d.iso3, p, citizens, travellers);
 			}
 		}
 	} else {
