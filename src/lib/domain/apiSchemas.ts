@@ -276,7 +276,8 @@ export const VisaQuery = z
 /** The shared view parameters as `/embed.svg` and `/embed.png` read them: strictly (400). */
 export const EmbedImageQuery = z.object({
 	layer: z.enum(LAYERS).default('border-status').meta({
-		description: 'The layer drawn: border-status, remittances, or corridors.',
+		description:
+			'The layer drawn: border-status, remittances, corridors, or entry (who can enter: what holders of the first `country`’s passport needed, with COBAP bans on them outlined).',
 		example: 'border-status'
 	}),
 	time: z

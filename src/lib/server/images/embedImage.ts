@@ -27,6 +27,17 @@ import {
 	valueClass
 } from '../../domain/remittances.ts';
 import { SOURCES } from '../../domain/sources.ts';
+import {
+	BAN_OUTLINE_COLOR,
+	ENTRY_COLORS,
+	ENTRY_SELF_COLOR,
+	entryCounts,
+	entryDescription,
+	entryView
+} from '../../domain/entry.ts';
+import { VISA_REQUIREMENTS } from '../../domain/visaRequirement.ts';
+import { bansAgainst } from '../db/bans.ts';
+import { snapshotOnOrBefore, visaRulesOfPassport } from '../db/visa.ts';
 import { borderStatusSeries } from '../db/borderStatus.ts';
 import { changesSince } from '../db/changeLog.ts';
 import { listCountries } from '../db/countries.ts';
@@ -101,6 +112,81 @@ function borderStatusFill(
 	return { day, fills, legend, sentence };
 }
 
+/**
+ * Who can enter, for the first selected country's passport on the day the page would show:
+ * the Passport Index snapshot in force then, and the destinations whose COBAP policies banned
+ * its citizens or travellers that day, outlined. (Pinned views draw current data: visa rules
+ * and bans are not reverted to an older version, unlike border status and remittances.)
+ */
+function entryImage(
+	db: Db,
+	passport: string | undefined,
+	day: string,
+	names: Map<string, string>,
+	members: Set<string> | null,
+	region: string | null
+): Pick<MapImage, 'title' | 'fills' | 'arcs' | 'legend' | 'summary' | 'source' | 'marked'> {
+	const suffix = region ? `: ${region}` : '';
+	const source = sourceLine(['entry', 'bans']);
+	const legendOf = (counts: Map<string, number> | null): LegendItem[] => [
+		...VISA_REQUIREMENTS.map((r) => ({
+			label: r.label,
+			color: ENTRY_COLORS[r.id],
+			count: counts?.get(r.id) ?? 0
+		})).toReversed(),
+		{ label: NO_DATA_LABEL, color: null, count: 0 }
+	];
+	if (!passport) {
+		return {
+			title: `Who can enter: choose a passport (${formatDayLong(day)})${suffix}`,
+			fills: new Map(),
+			arcs: [],
+			legend: legendOf(null),
+			summary: 'Add country=ISO3 to draw what holders of its passport needed.',
+			source
+		};
+	}
+	const snapshot = snapshotOnOrBefore(db, day);
+	const visa = snapshot
+		? {
+				snapshot,
+				destinations: visaRulesOfPassport(db, passport, snapshot)
+			}
+		: null;
+	const view = entryView('passport', passport, day, visa, {
+		destinations: bansAgainst(db, passport, day)
+	});
+	const fills = new Map<string, string | null>([[passport, ENTRY_SELF_COLOR]]);
+	for (const [iso3, rule] of view.rules) fills.set(iso3, ENTRY_COLORS[rule.requirement]);
+	const shown = (iso3: string) => !members || members.has(iso3);
+	const counts = entryCounts(view, shown);
+	const banned = [...view.bans.keys()].filter(shown);
+	const name = names.get(passport) ?? passport;
+	return {
+		title: `Where holders of a passport of ${name} could go on ${formatDayLong(day)}${suffix}`,
+		fills,
+		arcs: [],
+		legend: [
+			...legendOf(counts).slice(0, -1),
+			{
+				label: 'Bans its citizens or travellers (COBAP)',
+				color: BAN_OUTLINE_COLOR,
+				count: banned.length
+			}
+		],
+		summary: entryDescription({
+			view,
+			countryName: name,
+			dayLong: formatDayLong(day),
+			counts,
+			bans: banned.length,
+			regionName: region
+		}),
+		source,
+		marked: { iso3s: banned, color: BAN_OUTLINE_COLOR }
+	};
+}
+
 /** The image for a validated query (400 for an unknown region, 404 for an unknown country). */
 export function embedImage(db: Db, q: EmbedImageParams): MapImage {
 	const countries = listCountries(db);
@@ -167,6 +253,8 @@ export function embedImage(db: Db, q: EmbedImageParams): MapImage {
 	}
 
 	const border = borderStatusFill(db, countries, q.time, members, region, asof);
+	if (q.layer === 'entry')
+		return { ...base, ...entryImage(db, selected[0], border.day, names, members, region) };
 	if (q.layer === 'border-status') {
 		return {
 			...base,

@@ -29,6 +29,8 @@ export interface MapImage {
 	inRegion: Set<string> | null;
 	/** Outlined, in selection order. */
 	selected: string[];
+	/** Marked with a dashed outline of this colour (who can enter: COBAP bans). */
+	marked?: { iso3s: string[]; color: string };
 	arcs: MapArc[];
 	legend: LegendItem[];
 	summary: string;
@@ -131,6 +133,10 @@ export function mapSvg(image: MapImage, world: ProjectedWorld, height?: number):
 		.map((iso3) => world.paths.get(iso3))
 		.filter((d): d is string => !!d)
 		.map((d) => `<path d="${d}"/>`);
+	const marks = (image.marked?.iso3s ?? [])
+		.map((iso3) => world.paths.get(iso3))
+		.filter((d): d is string => !!d)
+		.map((d) => `<path d="${d}"/>`);
 	const maxArc = r1(6 * s);
 	const arcs = image.arcs
 		.map((a) => {
@@ -145,6 +151,9 @@ export function mapSvg(image: MapImage, world: ProjectedWorld, height?: number):
 		`<g transform="translate(0 ${mapTop})" data-projection="equal-earth" data-scale="${k}" ` +
 		`data-translate="${tx} ${ty + mapTop}" stroke="${t.border}" stroke-width="${r1(0.5 * s)}" stroke-linejoin="round">` +
 		`<g>${dimmed.join('')}</g><g>${shown.join('')}</g>` +
+		(marks.length > 0
+			? `<g fill="none" stroke="${image.marked!.color}" stroke-width="${r1(1.6 * s)}" stroke-dasharray="${r1(4 * s)} ${r1(2 * s)}" data-marked="${image.marked!.iso3s.length}">${marks.join('')}</g>`
+			: '') +
 		`<g fill="none" stroke="${t.outline}" stroke-width="${r1(1.8 * s)}">${outlines.join('')}</g>` +
 		`<g fill="none" stroke="${t.arc}" stroke-linecap="round" stroke-opacity="0.85">${arcs}</g>` +
 		'</g>';
