@@ -22,6 +22,7 @@ const BX = 'worldbank-wdi/API_BX.TRF.PWKR.CD.DT_DS2_en_csv_v2_38454.csv';
 const BM = 'worldbank-wdi/API_BM.TRF.PWKR.CD.DT_DS2_en_csv_v2_3012027.csv';
 const GDP = 'datasets-gdp/gdp.csv';
 const BILATERAL = 'worldbank-bilateral/WB_Bilateral_Remittance_Estimates_2017.xlsx';
+const COBAP = 'cobap/policy_list.csv';
 
 /**
  * Drops every cell after the header cell `last` on each line of a wide file; `trailing`: the
@@ -61,8 +62,10 @@ function oldVintage(dir: string): void {
 		.split('\r\n')
 		.filter((line) => !/,20[2-9]\d,[^,]*$/.test(line));
 	write(GDP, gdp.join('\r\n') + '\r\n');
-	mkdirSync(dirname(join(dir, BILATERAL)), { recursive: true });
-	copyFileSync(join(DATA, BILATERAL), join(dir, BILATERAL));
+	for (const unchanged of [BILATERAL, COBAP]) {
+		mkdirSync(dirname(join(dir, unchanged)), { recursive: true });
+		copyFileSync(join(DATA, unchanged), join(dir, unchanged));
+	}
 }
 
 const count = (db: Db, sql: string, ...params: unknown[]) =>
@@ -108,7 +111,8 @@ describe('a database seeded from the old cut snapshots', () => {
 		const server = await startServer({ databasePath });
 		const upTo = Math.round(performance.now() - started);
 		try {
-			// One line per file ingested: the four that changed, not the unchanged workbook.
+			// One line per file ingested: the four that changed, not the unchanged workbook or
+			// COBAP list.
 			const lines = server.output().match(/^seeded .*$/gm) ?? [];
 			expect(lines.map((l) => /from data\/(\S+)/.exec(l)![1])).toEqual([C8, BX, BM, GDP]);
 			const changed = lines.map((l) => Number(/: (\d+) values/.exec(l)![1]));

@@ -1,9 +1,10 @@
 /**
  * A replica's tables equal its primary's, table by table and row by row: a copy restored from
  * a snapshot, then every kind of commit (an editor's restriction and its retraction, a World
- * Bank indicator with an aggregate, GDP) applied from its stream entry.
+ * Bank indicator with an aggregate, GDP, a COBAP revision) applied from its stream entry.
  */
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lastSeq } from '../../src/lib/server/db/changeLog.ts';
@@ -20,7 +21,7 @@ import {
 	SNAPSHOT_TABLES
 } from '../../src/lib/server/replication/entries.ts';
 import { seededDatabaseCopy } from '../support/seeded.ts';
-import { tempDir } from '../support/server.ts';
+import { ROOT, tempDir } from '../support/server.ts';
 import { apiMeta, apiRow } from '../support/worldBankApi.ts';
 
 /**
@@ -32,9 +33,11 @@ function digests(db: Db): Record<string, string> {
 		SNAPSHOT_TABLES.map((table) => {
 			const columns = (db.pragma(`table_info(${table})`) as { name: string }[]).map((c) => c.name);
 			const typed = columns.map((c) => `${c}, typeof(${c})`).join(', ');
+			// Every column orders: some keys (a ban interval's) span more than the first three.
+			const order = columns.map((_, i) => 2 * i + 1).join(', ');
 			const hash = createHash('sha256');
 			for (const row of db
-				.prepare(`SELECT ${typed} FROM ${table} ORDER BY 1, 3, 5`)
+				.prepare(`SELECT ${typed} FROM ${table} ORDER BY ${order}`)
 				.raw()
 				.iterate()) {
 				hash.update(JSON.stringify(row));
@@ -114,6 +117,51 @@ describe('replication entries', () => {
 		console.log(`entry sizes (bytes): ${sizes.join(', ')}`);
 		expect(digests(replica)).toEqual(digests(primary));
 	});
+
+	it(
+		'carry the ban tables: a COBAP revision, an EU policy under its members, a removal',
+		{ timeout: 300_000 },
+		() => {
+			// The seed holds the bundled COBAP file; a revised copy of it changes three policies.
+			const bundled = readFileSync(join(ROOT, 'data', 'cobap', 'policy_list.csv'), 'utf8');
+			const lines = bundled.split('\r\n');
+			const revised = lines
+				// CY36 a week longer.
+				.map((l) =>
+					l.startsWith('CY36,') ? l.replace('06_21_21,06_28_21', '06_21_21,07_05_21') : l
+				)
+				// EU01 (the European Union) also bans Canadians: intervals under its 27 members.
+				.map((l) =>
+					l.startsWith('EU01,')
+						? l.replace(
+								',0,NA,0,NA,0,NA,0,NA,NA,1,"citizens',
+								',1,Canada,0,NA,0,NA,0,NA,NA,1,"citizens'
+							)
+						: l
+				)
+				// LC02 withdrawn.
+				.filter((l) => !l.startsWith('LC02,'))
+				.join('\r\n');
+			const summary = runIngest(primary, FEEDS.cobap!, {
+				source: 'policy_list.csv',
+				text: revised
+			});
+			expect(summary.rowsChanged).toBe(1 + 27 + (1 + 27) + (1 + 28));
+			const sizes = follow();
+			expect(sizes).toHaveLength(1);
+			expect(digests(replica)).toEqual(digests(primary));
+			const interval = "SELECT count(*) FROM ban_interval WHERE policy_id = 'EU01'";
+			expect(replica.prepare(interval).pluck().get()).toBe(27);
+			expect(
+				replica.prepare("SELECT count(*) FROM ban_policy WHERE id = 'LC02'").pluck().get()
+			).toBe(0);
+			// Back to the bundled file: the same tables again on both sides.
+			runIngest(primary, FEEDS.cobap!, { source: 'policy_list.csv', text: bundled });
+			follow();
+			expect(digests(replica)).toEqual(digests(primary));
+			expect(replica.prepare(interval).pluck().get()).toBe(0);
+		}
+	);
 
 	it('marks a commit too large to ship for a snapshot instead', () => {
 		const at = lastSeq(primary);

@@ -8,7 +8,7 @@ import type {
 } from './session.ts';
 
 export const LIVE_NAMESPACE = '/live';
-export const LIVE_LAYERS = ['border-status', 'remittances', 'gdp', 'corridors'] as const;
+export const LIVE_LAYERS = ['border-status', 'remittances', 'gdp', 'corridors', 'bans'] as const;
 export type LiveLayer = (typeof LIVE_LAYERS)[number];
 
 export interface ChangeItem {
@@ -21,7 +21,7 @@ export interface ChangeItem {
 	new: number | null;
 	/** The feed that committed it ("restrictions" for editors). */
 	source: string;
-	/** A corridor's other end (the origin; `iso3` is the destination). */
+	/** A corridor's other end (the origin; `iso3` is the destination); a ban's banned country. */
 	partner?: string;
 	/** An editor's note and source, when there is one. */
 	note?: string;

@@ -33,6 +33,13 @@ export const SOURCES = {
 		licence: 'CC BY 4.0',
 		url: 'https://www.knomad.org/data/remittances'
 	},
+	bans: {
+		title: 'Border bans (COVID Border Accountability Project)',
+		source:
+			'COVID Border Accountability Project (COBAP), Mary A. Shiraef et al., covidborderaccountability.org.',
+		licence: 'GPL-3.0',
+		url: 'https://github.com/COBAPteam/COBAP'
+	},
 	restrictions: {
 		title: "Editors' curated border restrictions",
 		source: 'Crossings editors, with the source URL of each restriction.',

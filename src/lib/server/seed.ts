@@ -20,7 +20,8 @@ export const BUNDLED_SNAPSHOTS: readonly BundledSnapshot[] = [
 	{
 		feed: 'bilateral-remittances',
 		file: 'worldbank-bilateral/WB_Bilateral_Remittance_Estimates_2017.xlsx'
-	}
+	},
+	{ feed: 'cobap', file: 'cobap/policy_list.csv' }
 ];
 
 /** One bundled snapshot that was ingested at this start: its file and the run's summary. */

@@ -7,13 +7,15 @@
  * entry carries, besides the commit's change_log rows and its ingest_runs row, the whole
  * current rows of every key the commit touched (all of a country's border-status days, runs
  * and restrictions; its remittances; its GDP; the corridors into it; the aggregates' values of
- * the indicator a World Bank run wrote). A replica replaces those
- * keys' rows and inserts the identical change_log and ingest_runs rows (same seq, same run id),
- * so its tables equal the primary's and its ChangeWatcher announces the same commits.
+ * the indicator a World Bank run wrote; the ban policies a country imposes and their
+ * intervals). A replica replaces those keys' rows and inserts the identical change_log and
+ * ingest_runs rows (same seq, same run id), so its tables equal the primary's and its
+ * ChangeWatcher announces the same commits.
  */
 import { LAYER_BORDER_STATUS } from '../../domain/borderStatus.ts';
 import type { Db } from '../db/open.ts';
 import { LAYER_CORRIDORS } from '../ingest/feeds/bilateralRemittancesFeed.ts';
+import { LAYER_BANS } from '../ingest/feeds/cobapFeed.ts';
 import { GDP_INDICATOR, type WbIndicatorCode } from '../ingest/feeds/wbIndicator.ts';
 import { LAYER_GDP, LAYER_REMITTANCES } from '../ingest/feeds/wbIndicatorFeed.ts';
 
@@ -82,7 +84,10 @@ const TOUCHES_BY_LAYER: Record<string, Touch[]> = {
 	],
 	[LAYER_GDP]: [byCountry('gdp'), aggregatesOf(() => GDP_INDICATOR)],
 	// A corridor change's iso3 is the destination (partner the origin).
-	[LAYER_CORRIDORS]: [byCountry('corridor', 'destination')]
+	[LAYER_CORRIDORS]: [byCountry('corridor', 'destination')],
+	// A ban change's iso3 is the imposing country (EUR for a European Union policy's own row):
+	// its policies, and the intervals it imposes (an EU policy's are under each member).
+	[LAYER_BANS]: [byCountry('ban_policy', 'destination'), byCountry('ban_interval', 'destination')]
 };
 
 /**
@@ -174,6 +179,8 @@ export const SNAPSHOT_TABLES = [
 	'gdp',
 	'aggregate_value',
 	'corridor',
+	'ban_policy',
+	'ban_interval',
 	'bundled_snapshot'
 ];
 

@@ -1,5 +1,6 @@
 import type { Feed } from '../feed.ts';
 import { bilateralRemittancesFeed } from './bilateralRemittancesFeed.ts';
+import { cobapFeed } from './cobapFeed.ts';
 import { gdpFeed } from './gdp.ts';
 import { oxcgrtC8Feed } from './oxcgrtC8Feed.ts';
 import { restrictionsFeed } from './restrictions.ts';
@@ -11,5 +12,6 @@ export const FEEDS: Readonly<Record<string, Feed<any>>> = {
 	[restrictionsFeed.name]: restrictionsFeed,
 	[wbIndicatorFeed.name]: wbIndicatorFeed,
 	[gdpFeed.name]: gdpFeed,
-	[bilateralRemittancesFeed.name]: bilateralRemittancesFeed
+	[bilateralRemittancesFeed.name]: bilateralRemittancesFeed,
+	[cobapFeed.name]: cobapFeed
 };
