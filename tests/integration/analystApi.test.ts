@@ -60,7 +60,12 @@ const getCsv = async (path: string) => {
 	const response = await get(path);
 	expect(response.status, path).toBe(200);
 	expect(response.headers.get('content-type')).toMatch(/^text\/csv/);
-	return parse(await response.text(), { columns: true, comment: '#' }) as Row[];
+	// `#` starts a comment only at the start of a line: a source URL may have a fragment.
+	return parse(await response.text(), {
+		columns: true,
+		comment: '#',
+		comment_no_infix: true
+	}) as Row[];
 };
 const codes = (rows: { iso3: string }[]) => new Set(rows.map((r) => r.iso3));
 
@@ -340,7 +345,9 @@ describe('CSV equals JSON', () => {
 			['/api/remittances/monthly/MEX', S.MonthlyRemittancesResponse],
 			['/api/changes?latest=10', S.ChangesResponse],
 			['/api/restrictions', S.RestrictionsResponse],
-			['/api/restrictions?format=json&download=1', S.ExportDocument]
+			['/api/restrictions?format=json&download=1', S.ExportDocument],
+			['/api/bans?destination=ITA&date=2020-04-15', S.BansByDestinationResponse],
+			['/api/bans?origin=CHN&date=2020-03-20', S.BansByOriginResponse]
 		];
 		for (const [path, schema] of checks) {
 			const result = (
@@ -448,6 +455,7 @@ describe('exports', () => {
 			'/api/border-status/table',
 			'/api/border-status/counts',
 			'/api/remittances/series',
+			'/api/bans?origin=CHN&date=2020-03-20',
 			'/api/openapi.json',
 			'/api'
 		]) {
@@ -516,6 +524,8 @@ describe('the OpenAPI document and the /api page', () => {
 				'download'
 			])
 		);
+		const bans = doc.paths['/api/bans'].get.parameters.map((p: { name: string }) => p.name);
+		expect(bans.sort()).toEqual(['date', 'destination', 'origin']);
 		expect(doc.paths['/api/restrictions'].post.security).toEqual([{ bearer: [] }]);
 		expect(doc.components.securitySchemes.bearer.scheme).toBe('bearer');
 	});

@@ -63,8 +63,8 @@ function oldVintage(dir: string): void {
 		.split('\r\n')
 		.filter((line) => !/,20[2-9]\d,[^,]*$/.test(line));
 	write(GDP, gdp.join('\r\n') + '\r\n');
-	// Files that were never cut (the workbook, Banxico's, RPW's, the Passport Index
-	// snapshots) are the same in both vintages.
+	// Files that were never cut (the workbook, COBAP's list, Banxico's, RPW's, the Passport
+	// Index snapshots) are the same in both vintages.
 	for (const file of WHOLE) {
 		mkdirSync(dirname(join(dir, file)), { recursive: true });
 		copyFileSync(join(DATA, file), join(dir, file));
@@ -114,8 +114,8 @@ describe('a database seeded from the old cut snapshots', () => {
 		const server = await startServer({ databasePath });
 		const upTo = Math.round(performance.now() - started);
 		try {
-			// One line per file ingested: the four that changed, not the unchanged workbook and
-			// Passport Index snapshots.
+			// One line per file ingested: the four that changed, not the unchanged workbook, COBAP
+			// list or Passport Index snapshots.
 			const lines = server.output().match(/^seeded .*$/gm) ?? [];
 			expect(lines.map((l) => /from data\/(\S+)/.exec(l)![1])).toEqual([C8, BX, BM, GDP]);
 			const changed = lines.map((l) => Number(/: (\d+) values/.exec(l)![1]));

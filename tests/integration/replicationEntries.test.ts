@@ -2,7 +2,7 @@
  * A replica's tables equal its primary's, table by table and row by row: a copy restored from
  * a snapshot, then every kind of commit (an editor's restriction and its retraction, a World
  * Bank indicator with an aggregate, GDP, Banco de México's months and quarters, RPW costs,
- * Passport Index snapshots new and older) applied from its stream entry.
+ * Passport Index snapshots new and older, a COBAP revision) applied from its stream entry.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -213,6 +213,51 @@ describe('replication entries', () => {
 			expect.arrayContaining(['2022-12-01', '2023-06-01'])
 		);
 	});
+
+	it(
+		'carry the ban tables: a COBAP revision, an EU policy under its members, a removal',
+		{ timeout: 300_000 },
+		() => {
+			// The seed holds the bundled COBAP file; a revised copy of it changes three policies.
+			const bundled = readFileSync(join(ROOT, 'data', 'cobap', 'policy_list.csv'), 'utf8');
+			const lines = bundled.split('\r\n');
+			const revised = lines
+				// CY36 a week longer.
+				.map((l) =>
+					l.startsWith('CY36,') ? l.replace('06_21_21,06_28_21', '06_21_21,07_05_21') : l
+				)
+				// EU01 (the European Union) also bans Canadians: intervals under its 27 members.
+				.map((l) =>
+					l.startsWith('EU01,')
+						? l.replace(
+								',0,NA,0,NA,0,NA,0,NA,NA,1,"citizens',
+								',1,Canada,0,NA,0,NA,0,NA,NA,1,"citizens'
+							)
+						: l
+				)
+				// LC02 withdrawn.
+				.filter((l) => !l.startsWith('LC02,'))
+				.join('\r\n');
+			const summary = runIngest(primary, FEEDS.cobap!, {
+				source: 'policy_list.csv',
+				text: revised
+			});
+			expect(summary.rowsChanged).toBe(1 + 27 + (1 + 27) + (1 + 28));
+			const sizes = follow();
+			expect(sizes).toHaveLength(1);
+			expect(digests(replica)).toEqual(digests(primary));
+			const interval = "SELECT count(*) FROM ban_interval WHERE policy_id = 'EU01'";
+			expect(replica.prepare(interval).pluck().get()).toBe(27);
+			expect(
+				replica.prepare("SELECT count(*) FROM ban_policy WHERE id = 'LC02'").pluck().get()
+			).toBe(0);
+			// Back to the bundled file: the same tables again on both sides.
+			runIngest(primary, FEEDS.cobap!, { source: 'policy_list.csv', text: bundled });
+			follow();
+			expect(digests(replica)).toEqual(digests(primary));
+			expect(replica.prepare(interval).pluck().get()).toBe(0);
+		}
+	);
 
 	it('marks a commit too large to ship for a snapshot instead', () => {
 		const at = lastSeq(primary);

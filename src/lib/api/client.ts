@@ -5,6 +5,8 @@
  * so zod is not bundled for them.
  */
 import type {
+	BansByDestinationBody,
+	BansByOriginBody,
 	BorderStatusBody,
 	BorderStatusCountsBody,
 	BorderStatusHistoryBody,
@@ -232,5 +234,24 @@ export class CrossingsApi {
 
 	restrictions(params: Filters & { from?: string; to?: string } = {}, options?: RequestOptions) {
 		return this.get<RestrictionsBody>('/api/restrictions', { ...params }, options);
+	}
+
+	/**
+	 * COBAP bans in force on a day: a destination's policies, or the destinations that banned
+	 * an origin's citizens or travellers.
+	 */
+	bans(
+		params: { destination: string; date: string },
+		options?: RequestOptions
+	): Promise<BansByDestinationBody>;
+	bans(
+		params: { origin: string; date: string },
+		options?: RequestOptions
+	): Promise<BansByOriginBody>;
+	bans(
+		params: { destination: string; date: string } | { origin: string; date: string },
+		options?: RequestOptions
+	): Promise<BansByDestinationBody | BansByOriginBody> {
+		return this.get('/api/bans', { ...params }, options);
 	}
 }

@@ -384,6 +384,36 @@ export const ChangesQuery = z
 	})
 	.refine(ordered, orderMessage);
 
+const banPlaceParam = (description: string, example: string) =>
+	z
+		.string()
+		.regex(/^[A-Za-z]{3}$/, 'expected an ISO 3166 alpha-3 code')
+		.optional()
+		.meta({ description, example });
+
+export const BansQuery = z
+	.object({
+		destination: banPlaceParam(
+			"The country whose policies in force are listed: ISO 3166 alpha-3 (publishers' codes such as RKS resolve), `SOL` for Somaliland, or `EUR` for the European Union's own policies (which a member state's answer includes too). Exactly one of `destination` and `origin`.",
+			'ITA'
+		),
+		origin: banPlaceParam(
+			'The country whose citizens or travellers were banned: ISO 3166 alpha-3, or `SOL` for Somaliland (the European Union is answered per member state). Exactly one of `destination` and `origin`.',
+			'CHN'
+		),
+		date: z
+			.string({ error: 'expected a calendar date as YYYY-MM-DD' })
+			.refine(isIsoDay, 'expected a calendar date as YYYY-MM-DD')
+			.meta({
+				description: 'The day (YYYY-MM-DD): policies in force on it (start and end inclusive).',
+				example: '2020-04-15'
+			})
+	})
+	.refine((q) => (q.destination === undefined) !== (q.origin === undefined), {
+		message: 'give exactly one of destination and origin',
+		path: ['destination']
+	});
+
 export const RestrictionsQuery = z
 	.object({
 		region: regionParam,
@@ -762,6 +792,72 @@ export const ChangeRecordSchema = z.object({
 });
 export const ChangesResponse = z.object({ changes: z.array(ChangeRecordSchema) });
 
+const BanModeSchema = z
+	.object({
+		scope: z.enum(['all', 'specific']),
+		targets: z.array(z.string()).meta({ description: 'ISO3 codes (for `specific`).' })
+	})
+	.nullable()
+	.meta({ description: 'Closed (to all, or to `targets`); null: no closure of this kind.' });
+
+export const BanPolicySchema = z.object({
+	id: z.string().meta({ description: "COBAP's policy id.", example: 'CY36' }),
+	issuer: z.string().meta({
+		description:
+			'Who issued it: the destination itself, or `EUR` for a European Union policy, which applies to the states that were members when it started.'
+	}),
+	type: z.string().meta({ description: 'COMPLETE or PARTIAL.', example: 'PARTIAL' }),
+	subtype: z.string().meta({
+		description:
+			'BORDER_CLOSURE, CITIZENSHIP_BAN, HISTORY_BAN, VISA_BAN, REFUGEE_BAN, CITIZEN_EXCEP, WORK_EXCEP, SPECIFIC_COUNTRY or ESSENTIAL_ONLY.',
+		example: 'HISTORY_BAN'
+	}),
+	start: day,
+	end: z.string().nullable().meta({ description: 'Last day in force; null: no end recorded.' }),
+	citizens: z.array(z.string()).meta({ description: 'ISO3 codes whose citizens are banned.' }),
+	travellers: z.array(z.string()).meta({
+		description: 'ISO3 codes travellers from or through which are banned (travel history).'
+	}),
+	criteria: z.array(z.string()).meta({
+		description: 'COBAP criteria instead of countries: MANDVAX (vaccination), COVIDCASES.'
+	}),
+	air: BanModeSchema,
+	land: BanModeSchema,
+	sea: BanModeSchema,
+	exceptions: z.object({
+		people: z.array(z.string()).meta({ description: 'Categories let in, as written.' }),
+		countries: z.array(z.string()).meta({ description: 'ISO3 codes whose travellers are let in.' }),
+		work: z.boolean()
+	}),
+	sources: z.array(
+		z.object({ kind: z.string(), url: z.string().nullable(), note: z.string().optional() })
+	),
+	sourceQuality: z.string().nullable().meta({ description: 'Very Sure, Sure or Less Sure.' })
+});
+
+export const BansByDestinationResponse = z.object({
+	destination: z.string(),
+	date: day,
+	policies: z.array(BanPolicySchema)
+});
+
+export const BansByOriginResponse = z.object({
+	origin: z.string(),
+	date: day,
+	destinations: z.array(
+		z.object({
+			iso3: z.string().meta({ description: 'The country that banned them (or SOL).' }),
+			policies: z.array(
+				BanPolicySchema.extend({
+					grounds: z
+						.array(z.enum(['citizenship', 'travel history']))
+						.meta({ description: "How this policy banned the origin's people." })
+				})
+			)
+		})
+	)
+});
+
 export const RestrictionsResponse = z.object({ restrictions: z.array(StoredRestrictionSchema) });
 export const RestrictionResponse = z.object({ restriction: StoredRestrictionSchema });
 export const RestrictionCreatedResponse = z.object({
@@ -850,6 +946,9 @@ export type VisaByDestinationBody = z.infer<typeof VisaByDestinationResponse>;
 export type ChangesBody = z.infer<typeof ChangesResponse>;
 export type OEmbedBody = z.infer<typeof OEmbedResponse>;
 export type RestrictionsBody = z.infer<typeof RestrictionsResponse>;
+export type BanPolicyBody = z.infer<typeof BanPolicySchema>;
+export type BansByDestinationBody = z.infer<typeof BansByDestinationResponse>;
+export type BansByOriginBody = z.infer<typeof BansByOriginResponse>;
 export type ExportDocumentBody = z.infer<typeof ExportDocument>;
 
 /** CSV columns of each collection (the JSON rows' fields, in order). */

@@ -34,7 +34,7 @@ export interface ChangeItem {
 	new: number | null;
 	/** The feed that committed it ("restrictions" for editors). */
 	source: string;
-	/** A corridor's other end (the origin; `iso3` is the destination). */
+	/** A corridor's other end (the origin; `iso3` is the destination); a ban's banned country. */
 	partner?: string;
 	/** An editor's note and source, when there is one. */
 	note?: string;

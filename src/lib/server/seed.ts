@@ -38,7 +38,8 @@ export const BUNDLED_SNAPSHOTS: readonly BundledSnapshot[] = [
 	{ feed: 'passport-index', file: 'passport-index/legacy/2021-12-14/passport-index-tidy-iso3.csv' },
 	{ feed: 'passport-index', file: 'passport-index/legacy/2022-06-06/passport-index-tidy-iso3.csv' },
 	{ feed: 'passport-index', file: 'passport-index/legacy/2022-11-06/passport-index-tidy-iso3.csv' },
-	{ feed: 'passport-index', file: 'passport-index/legacy/2023-01-11/passport-index-tidy-iso3.csv' }
+	{ feed: 'passport-index', file: 'passport-index/legacy/2023-01-11/passport-index-tidy-iso3.csv' },
+	{ feed: 'cobap', file: 'cobap/policy_list.csv' }
 ];
 
 /** One bundled snapshot that was ingested at this start: its file and the run's summary. */

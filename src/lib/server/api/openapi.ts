@@ -201,6 +201,19 @@ export const OPERATIONS: Record<string, Partial<Record<'get' | 'post' | 'delete'
 			'x-example': '/api/visa?passport=NGA&date=2021-06-01'
 		}
 	},
+	'/api/bans': {
+		get: {
+			summary: 'Border bans in force on one day (COBAP)',
+			description:
+				'From the COVID Border Accountability Project, policies in force on `date` (start and end inclusive; `end` null: no end recorded). With `destination`: `{ destination, date, policies }`, the policies of that country, including the European Union’s for a state that was a member when the EU policy started (`issuer` `EUR`). With `origin`: `{ origin, date, destinations: [{ iso3, policies }] }`, the countries whose policies banned that country’s citizens (`grounds` `citizenship`) or travellers from or through it (`travel history`). Each policy: type and subtype, the ISO3 lists of banned citizens and travellers, air/land/sea closures with their targets, exceptions and sources. Exactly one of `destination` and `origin`; an unknown code or a bad date is a 400 naming the parameter. JSON only.',
+			requestParams: { query: S.BansQuery },
+			responses: {
+				'200': json(z.union([S.BansByDestinationResponse, S.BansByOriginResponse])),
+				'400': badRequest
+			},
+			'x-example': '/api/bans?destination=ITA&date=2020-04-15'
+		}
+	},
 	'/api/oembed': {
 		get: {
 			summary: 'oEmbed for a Crossings view',
@@ -364,7 +377,7 @@ export function openApiDocument(version: string) {
 			title: 'Crossings API',
 			version,
 			description:
-				'Border restrictions (OxCGRT C8), visa requirements (Passport Index) and remittances (World Bank) by country. JSON by default, CSV with `format=csv`. Every read carries an ETag tied to the data version (304 on a match); add `v=<seq>` to a URL to ask for data at least that new past caches. `region` takes UN M49 regions, subregions and intermediate regions, World Bank regions and income groups; `country` a selection `BRA~IND`.'
+				'Border restrictions (OxCGRT C8), visa requirements (Passport Index), border bans (COBAP) and remittances (World Bank) by country. JSON by default, CSV with `format=csv`. Every read carries an ETag tied to the data version (304 on a match); add `v=<seq>` to a URL to ask for data at least that new past caches. `region` takes UN M49 regions, subregions and intermediate regions, World Bank regions and income groups; `country` a selection `BRA~IND`.'
 		},
 		components: {
 			securitySchemes: {

@@ -297,6 +297,51 @@ export const MIGRATIONS: readonly Migration[] = [
 		}
 	},
 	{
+		version: 9,
+		name: 'COBAP border bans',
+		up(db) {
+			// COVID Border Accountability Project policies (feed `cobap`). A policy's
+			// `destination` is the country imposing it as COBAP codes it: an ISO3 of ours, EUR
+			// (the European Union, whose policies apply to its member states) or SOL
+			// (Somaliland, not in the country table). Start and end are inclusive; end NULL: it
+			// holds on; NOPOLICYIMPLEMENTED rows have no start, only the day COBAP checked.
+			// `detail` is the rest as JSON (BanPolicyDetail). Not foreign keys to country: EUR
+			// and SOL are not countries.
+			//
+			// ban_interval: one row per policy, imposing country, banned country and kind
+			// (citizens: by citizenship; travellers: by travel history), the policy's days. An EU
+			// policy has a row per member state. The policy reference is deferred: a replica
+			// replaces a commit's rows table by table in one transaction.
+			db.exec(`
+				CREATE TABLE ban_policy (
+					id TEXT PRIMARY KEY,
+					destination TEXT NOT NULL CHECK (length(destination) = 3),
+					type TEXT NOT NULL,
+					subtype TEXT NOT NULL,
+					start_day TEXT,
+					end_day TEXT,
+					checked_day TEXT,
+					detail TEXT NOT NULL,
+					run_id INTEGER NOT NULL REFERENCES ingest_runs(id)
+				) STRICT;
+				CREATE INDEX ban_policy_by_destination ON ban_policy(destination, start_day);
+
+				CREATE TABLE ban_interval (
+					destination TEXT NOT NULL CHECK (length(destination) = 3),
+					target TEXT NOT NULL CHECK (length(target) = 3),
+					kind TEXT NOT NULL CHECK (kind IN ('citizens', 'travellers')),
+					policy_id TEXT NOT NULL
+						REFERENCES ban_policy(id) DEFERRABLE INITIALLY DEFERRED,
+					start_day TEXT NOT NULL,
+					end_day TEXT,
+					PRIMARY KEY (policy_id, destination, target, kind)
+				) STRICT, WITHOUT ROWID;
+				CREATE INDEX ban_interval_by_destination ON ban_interval(destination, start_day);
+				CREATE INDEX ban_interval_by_target ON ban_interval(target, start_day);
+			`);
+		}
+	},
+	{
 		version: 10,
 		name: 'visa requirements',
 		up(db) {

@@ -9,9 +9,10 @@
  * and restrictions; its remittances; its GDP; the corridors into it; the aggregates' values of
  * the indicator a World Bank run wrote; every monthly remittance of a month, corridor cost of a
  * quarter and reported quarterly corridor of a quarter it changed; a passport → destination
- * pair's visa intervals and the snapshot's date). A replica replaces those
- * keys' rows and inserts the identical change_log and ingest_runs rows (same seq, same run id),
- * so its tables equal the primary's and its ChangeWatcher announces the same commits.
+ * pair's visa intervals and the snapshot's date; the ban policies a country imposes and their
+ * intervals). A replica replaces those keys' rows and inserts the identical change_log and
+ * ingest_runs rows (same seq, same run id), so its tables equal the primary's and its
+ * ChangeWatcher announces the same commits.
  */
 import { LAYER_BORDER_STATUS } from '../../domain/borderStatus.ts';
 import { LAYER_ENTRY } from '../../domain/visaRequirement.ts';
@@ -19,6 +20,7 @@ import { LAYER_REMITTANCES_MONTHLY } from '../ingest/feeds/banxicoRemittancesFee
 import { LAYER_CORRIDOR_COST } from '../ingest/feeds/rpwFeed.ts';
 import type { Db } from '../db/open.ts';
 import { LAYER_CORRIDORS } from '../ingest/feeds/bilateralRemittancesFeed.ts';
+import { LAYER_BANS } from '../ingest/feeds/cobapFeed.ts';
 import { GDP_INDICATOR, type WbIndicatorCode } from '../ingest/feeds/wbIndicator.ts';
 import { LAYER_GDP, LAYER_REMITTANCES } from '../ingest/feeds/wbIndicatorFeed.ts';
 
@@ -125,7 +127,10 @@ const TOUCHES_BY_LAYER: Record<string, Touch[]> = {
 			keyOf: (change) => [change.iso3 as string, (change.partner as string | null) ?? '']
 		},
 		{ table: 'passport_snapshot', column: 'snapshot', keyOf: (change) => change.period as string }
-	]
+	],
+	// A ban change's iso3 is the imposing country (EUR for a European Union policy's own row):
+	// its policies, and the intervals it imposes (an EU policy's are under each member).
+	[LAYER_BANS]: [byCountry('ban_policy', 'destination'), byCountry('ban_interval', 'destination')]
 };
 
 const keyParts = (key: string | string[]) => (Array.isArray(key) ? key : [key]);
@@ -240,6 +245,8 @@ export const SNAPSHOT_TABLES = [
 	'monthly_remittance',
 	'corridor_quarterly',
 	'corridor_cost',
+	'ban_policy',
+	'ban_interval',
 	'bundled_snapshot'
 ];
 

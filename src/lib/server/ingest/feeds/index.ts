@@ -1,6 +1,7 @@
 import type { Feed } from '../feed.ts';
 import { banxicoRemittancesFeed } from './banxicoRemittancesFeed.ts';
 import { bilateralRemittancesFeed } from './bilateralRemittancesFeed.ts';
+import { cobapFeed } from './cobapFeed.ts';
 import { gdpFeed } from './gdp.ts';
 import { oxcgrtC8Feed } from './oxcgrtC8Feed.ts';
 import { passportIndexFeed } from './passportIndexFeed.ts';
@@ -17,5 +18,6 @@ export const FEEDS: Readonly<Record<string, Feed<any>>> = {
 	[bilateralRemittancesFeed.name]: bilateralRemittancesFeed,
 	[banxicoRemittancesFeed.name]: banxicoRemittancesFeed,
 	[rpwFeed.name]: rpwFeed,
-	[passportIndexFeed.name]: passportIndexFeed
+	[passportIndexFeed.name]: passportIndexFeed,
+	[cobapFeed.name]: cobapFeed
 };
