@@ -23,6 +23,7 @@ describe('presenter keys', () => {
 		expect(presenterAction({ key: '1' })).toEqual({ kind: 'layer', layer: 'border-status' });
 		expect(presenterAction({ key: '2' })).toEqual({ kind: 'layer', layer: 'remittances' });
 		expect(presenterAction({ key: '3' })).toEqual({ kind: 'layer', layer: 'corridors' });
+		expect(presenterAction({ key: '4' })).toEqual({ kind: 'layer', layer: 'entry' });
 		expect(presenterAction({ key: 'PageDown' })).toEqual({ kind: 'story', by: 1 });
 		expect(presenterAction({ key: 'PageUp' })).toEqual({ kind: 'story', by: -1 });
 		expect(presenterAction({ key: 'f' })).toEqual({ kind: 'fullscreen' });
@@ -36,7 +37,7 @@ describe('presenter keys', () => {
 		expect(presenterAction({ key: 'ArrowLeft', altKey: true })).toBeNull();
 		expect(presenterAction({ key: '1', metaKey: true })).toBeNull();
 		expect(presenterAction({ key: 'x' })).toBeNull();
-		expect(presenterAction({ key: '4' })).toBeNull();
+		expect(presenterAction({ key: '5' })).toBeNull();
 	});
 
 	it('documents every key it handles in the help overlay', () => {

@@ -33,7 +33,7 @@ describe('a presenter view', () => {
 			return result.ok ? '' : result.error;
 		};
 		const cam = VIEW.camera!;
-		expect(error({ ...VIEW, layer: 'entry' })).toMatch(/^view\.layer: /);
+		expect(error({ ...VIEW, layer: 'visas' })).toMatch(/^view\.layer: /);
 		expect(error({ ...VIEW, time: '2020-02-30' })).toMatch(/^view\.time: expected latest/);
 		expect(error({ ...VIEW, region: 'x'.repeat(101) })).toMatch(/^view\.region: /);
 		expect(error({ ...VIEW, country: ['ita'] })).toMatch(/^view\.country\.0: expected an ISO/);

@@ -170,9 +170,12 @@ export function commitEntries(db: Db, after: number, upTo: number): CommitEntry[
 			>();
 			for (const change of changes) {
 				for (const { table, column, keyOf } of TOUCHES_BY_LAYER[change.layer as string] ?? []) {
-					const t = touched.get(table) ?? { table, key: column, keys: new Map() };
 					const key = keyOf(change);
-					if (keyParts(key).every(Boolean)) t.keys.set(JSON.stringify(key), key);
+					// No key (or a part of one missing): the change is not about this table's rows
+					// (a year's corridor and the quarterly table, an unknown measure's aggregates).
+					if (!keyParts(key).every(Boolean)) continue;
+					const t = touched.get(table) ?? { table, key: column, keys: new Map() };
+					t.keys.set(JSON.stringify(key), key);
 					touched.set(table, t);
 				}
 			}
