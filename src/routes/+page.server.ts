@@ -1,6 +1,10 @@
 import { borderStatusSeries } from '$lib/server/db/borderStatus';
 import { listCountries } from '$lib/server/db/countries';
-import { corridorYears, remittanceYears } from '$lib/server/db/remittances';
+import {
+	corridorYears,
+	monthlyRemittanceCountries,
+	remittanceYears
+} from '$lib/server/db/remittances';
 import { lastSeq } from '$lib/server/db/changeLog';
 import { serverContext } from '$lib/server/context';
 
@@ -16,6 +20,8 @@ export function load() {
 			paid: remittanceYears(db, 'paid'),
 			share_gdp: remittanceYears(db, 'share_gdp')
 		},
-		corridorYears: corridorYears(db)
+		corridorYears: corridorYears(db),
+		// Countries with a monthly series: the remittance panel asks only for theirs.
+		monthlyCountries: monthlyRemittanceCountries(db).map((c) => c.iso3)
 	}))();
 }
