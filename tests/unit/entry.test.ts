@@ -92,7 +92,7 @@ describe('entryView for a passport', () => {
 				regionName: null
 			})
 		).toBe(
-			'On 1 February 2021, holders of a passport of Mexico could enter 2 of 4 countries without applying for a visa in advance; 1 banned them because of COVID-19 (Passport Index of 2021-01-25). COBAP records 2 countries banning its citizens or travellers from it that day.'
+			'On 1 February 2021, holders of a passport of Mexico could enter 2 of 4 countries without applying for a visa in advance; 1 banned them because of COVID-19 (Passport Index of 2021-01-25). COBAP records 2 countries that banned its citizens or travellers that day.'
 		);
 	});
 

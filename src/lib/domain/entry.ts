@@ -197,7 +197,7 @@ export function entryDescription({
 	const banText =
 		bans > 0
 			? view.direction === 'passport'
-				? ` COBAP records ${plural(bans, 'country', 'countries')}${where} banning its citizens or travellers from it that day.`
+				? ` COBAP records ${plural(bans, 'country', 'countries')}${where} that banned its citizens or travellers that day.`
 				: ` COBAP records bans on citizens or travellers of ${plural(bans, 'country', 'countries')}${where} that day.`
 			: '';
 	const covidText =
