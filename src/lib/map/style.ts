@@ -314,7 +314,10 @@ const LAYER_SOURCES: Record<LayerId, { id: SourceId; name: string }[]> = {
 	remittances: [{ id: 'remittances', name: 'World Bank WDI' }],
 	corridors: [
 		{ id: 'corridors', name: 'World Bank/KNOMAD' },
-		{ id: 'border-status', name: 'OxCGRT' }
+		{ id: 'border-status', name: 'OxCGRT' },
+		{ id: 'rpw', name: 'RPW' },
+		{ id: 'banxico', name: 'Banxico' },
+		{ id: 'bans', name: 'COBAP' }
 	],
 	entry: [
 		{ id: 'entry', name: 'Passport Index' },
