@@ -247,7 +247,7 @@ describe('a presenter and followers', () => {
 				{ ...view(0), camera: { center: [0, 0], zoom: 3, pitch: 40 } },
 				'view.camera.pitch: unknown field'
 			],
-			[{ ...view(0), layer: 'entry' }, /^view\.layer: /],
+			[{ ...view(0), layer: 'visas' }, /^view\.layer: /],
 			[{ ...view(0), time: 'yesterday' }, /^view\.time: /],
 			[{ ...view(0), country: ['XX'] }, /^view\.country\.0: /],
 			[{ ...view(0), caption: 'x'.repeat(501) }, /^view\.caption: /],
