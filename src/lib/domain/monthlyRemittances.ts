@@ -2,6 +2,8 @@
  * Monthly remittances (Banco de México for Mexico): what the series says in words, for the
  * chart's text description and screen readers. Pure, so it is tested on the real series.
  */
+import { formatPeriod } from './date.ts';
+
 /** US$ with three significant figures: a month's sum reads "US$2.86 billion", not "$3B". */
 export function formatUsd(value: number): string {
 	const [unit, scale] = value >= 1e9 ? ['billion', 1e9] : value >= 1e6 ? ['million', 1e6] : ['', 1];
@@ -16,22 +18,8 @@ export interface MonthPoint {
 	paid: number | null;
 }
 
-const MONTHS = [
-	'January',
-	'February',
-	'March',
-	'April',
-	'May',
-	'June',
-	'July',
-	'August',
-	'September',
-	'October',
-	'November',
-	'December'
-];
-export const monthLong = (month: string) =>
-	`${MONTHS[Number(month.slice(5, 7)) - 1]} ${month.slice(0, 4)}`;
+/** `2020-04` → `April 2020`. */
+export const monthLong = (month: string) => formatPeriod(month) ?? month;
 
 /**
  * "In April 2020 Mexico received US$2.9 billion, 28% less than in March; received remittances
