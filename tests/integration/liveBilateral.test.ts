@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChangesEvent } from '../../src/lib/domain/live.ts';
 import { liveClient, subscribe, type LiveClient } from '../support/live.ts';
 import { seededDatabaseCopy } from '../support/seeded.ts';
 import { ROOT, startServer, tempDir, type RunningServer } from '../support/server.ts';
