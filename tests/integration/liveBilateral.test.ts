@@ -78,7 +78,7 @@ describe('live updates of the bilateral layers', () => {
 		const file = join(dir, 'passport-2023-06-01.csv');
 		const events = await ingested(['passport-index', '--date', '2023-06-01'], file, text);
 		expect(events).toHaveLength(1);
-		const items = events[0]!.items;
+		const items = events[0]!.items!;
 		expect(items.map((i) => [i.layer, i.iso3, i.period]).sort()).toEqual([
 			['entry', 'QAT', '2023-06-01'],
 			['entry', 'USA', '2023-06-01']
@@ -104,8 +104,8 @@ describe('live updates of the bilateral layers', () => {
 		expect(cobap).not.toBe(data('cobap/policy_list.csv'));
 		const bans = await ingested(['cobap'], join(dir, 'policy_list.csv'), cobap);
 		expect(bans).toHaveLength(1);
-		expect(new Set(bans[0]!.items.map((i) => i.layer))).toEqual(new Set(['bans']));
-		expect(bans[0]!.items.every((i) => i.iso3 === 'CYP')).toBe(true);
+		expect(new Set(bans[0]!.items!.map((i) => i.layer))).toEqual(new Set(['bans']));
+		expect(bans[0]!.items!.every((i) => i.iso3 === 'CYP')).toBe(true);
 
 		const monthly = data('banxico-remesas/remesas_mensuales.csv').replace(
 			'2020-04-01,1,Ingresos,9036401,2982653058',
@@ -117,7 +117,7 @@ describe('live updates of the bilateral layers', () => {
 			monthly
 		);
 		expect(months).toHaveLength(1);
-		expect(months[0]!.items.map((i) => [i.layer, i.iso3, i.period])).toEqual([
+		expect(months[0]!.items!.map((i) => [i.layer, i.iso3, i.period])).toEqual([
 			['remittances-monthly', 'MEX', '2020-04']
 		]);
 	});
