@@ -12,8 +12,9 @@
  *   and its event-loop delay under load, ingest and socket floods against idle (bench/readPath.ts).
  * - first map: navigation to a map with data, and bytes, against a bare MapLibre page
  *   (bench/firstMap.ts).
- * - scale: fan-out p50/p95/p99, heap per idle connection and a reconnect storm against a bare
- *   Socket.IO server (bench/scale.ts).
+ * - scale: fan-out p50/p95/p99 against a bare Socket.IO server and a raw `ws` server, two
+ *   server processes behind Redis (lost and duplicated deliveries counted), a replica's lag
+ *   behind its primary, heap per idle connection and a reconnect storm (bench/scale.ts).
  */
 import Database from 'better-sqlite3';
 import { readFileSync, rmSync } from 'node:fs';
@@ -34,8 +35,8 @@ import { runScale } from './scale.ts';
 // `npm run bench -- --only read` the read-path benchmark (bench/readPath.ts),
 // `npm run bench -- --only first-map` the first map against bare MapLibre (bench/firstMap.ts),
 // `npm run bench -- --only images` server-drawn images against a static file (bench/images.ts),
-// `npm run bench -- --only scale` fan-out, idle heap and a reconnect storm against bare Socket.IO
-// (bench/scale.ts).
+// `npm run bench -- --only scale` fan-out against bare Socket.IO and raw ws, two processes behind
+// Redis, replica lag, idle heap and a reconnect storm (bench/scale.ts).
 const ONLY: Record<string, () => Promise<void>> = {
 	fanout: runFanout,
 	read: runReadPath,
