@@ -6,6 +6,8 @@
  *   p99 of receipt minus the moment before the POST, beside two baselines in child processes
  *   that emit the JSON of a real `changes` event on an HTTP POST: a bare Socket.IO server
  *   (websocket only, one room) and a bare `ws` WebSocketServer (encoded once, sent to each).
+ *   Also per round, their medians printed: the first client's receipt (what a write costs
+ *   before its first byte goes out) and when the POST was answered (after the send loop).
  * - two processes behind Redis: two Crossings servers on one SQLite file with REDIS_URL, half
  *   the clients on each, the editor's write to the first; beside the single process and bare
  *   Socket.IO of the same rounds. Each client must get each seq exactly once: lost (not within
@@ -15,9 +17,10 @@
  *   all their sockets at once; past that (10,000 clients) in two batches, each with its own
  *   Crossings and bare Socket.IO rounds to compare with.
  * - replica lag: a primary (REPLICATION_TOKEN) and a replica (ROLE=replica, own file) on a Redis
- *   of their own, one subscribed client on each; REPLICA_WRITES editor writes on the primary,
- *   spaced; the replica client's receipt minus the moment before the POST, beside the primary
- *   client's, and the replica's receipt minus the primary's.
+ *   of their own, one subscribed client on each; SCALE_REPLICA_WRITES editor writes on the
+ *   primary, spaced; the replica client's receipt minus the moment before the POST, beside the
+ *   primary client's, and the replica's receipt minus the primary's. Then, in this process on
+ *   two copies of the file, what one write's stream entry costs to make and to apply.
  * - heap per idle connection: heapUsed after N idle subscribed sockets minus before, over N
  *   (the server's own `nodejs_heap_size_used_bytes`, the bare servers' process.memoryUsage()),
  *   each sample after a full GC (the server through its inspector, the baselines with
