@@ -35,3 +35,21 @@ export function readCsvRecords(text: string, problems: ProblemList): CsvRecord[]
 		return null;
 	}
 }
+
+/**
+ * A CSV's header record and the records under it, or null once a problem has been added
+ * (broken quoting, or an empty file, named as the `header` at line 0).
+ */
+export function readCsvTable(
+	text: string,
+	problems: ProblemList
+): { header: CsvRecord; body: CsvRecord[] } | null {
+	const records = readCsvRecords(text, problems);
+	if (!records) return null;
+	const [header, ...body] = records;
+	if (!header) {
+		problems.add(0, 'header', 'the file is empty');
+		return null;
+	}
+	return { header, body };
+}

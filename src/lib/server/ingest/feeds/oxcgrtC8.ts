@@ -7,7 +7,7 @@
  * column; and, in 2020, empty names for the id columns. We identify columns by what
  * they hold, not by position.
  */
-import { readCsvRecords } from '../csvRecords.ts';
+import { readCsvTable } from '../csvRecords.ts';
 import { parseDayMonYear } from '../../../domain/date.ts';
 import { ProblemList, quoted } from '../problem.ts';
 
@@ -61,13 +61,9 @@ const normaliseHeader = (h: string) => h.toLowerCase().replace(/[^a-z]/g, '');
 export function parseOxcgrtC8(text: string, ctx: ParseContext): ParseOutcome<C8Table> {
 	const problems = new ProblemList(ctx.file);
 	const table: C8Table = { days: [], rows: [] };
-	const records = readCsvRecords(text, problems);
-	if (!records) return { value: table, rowsRead: 0, problems };
-	const header = records[0];
-	if (!header) {
-		problems.add(0, 'header', 'the file is empty');
-		return { value: table, rowsRead: 0, problems };
-	}
+	const read = readCsvTable(text, problems);
+	if (!read) return { value: table, rowsRead: 0, problems };
+	const { header } = read;
 	const headerLine = header.info.lines;
 	const cells = header.record;
 
@@ -94,7 +90,7 @@ export function parseOxcgrtC8(text: string, ctx: ParseContext): ParseOutcome<C8T
 		table.days.push(day ?? '');
 	}
 
-	const body = records.slice(1);
+	const { body } = read;
 	const idColumns = cells.slice(0, firstDay).map(normaliseHeader);
 	let codeColumn = idColumns.findIndex((h) => h === 'countrycode' || h === 'code');
 	// Unnamed id columns (2020 vintages): the code column is the one holding 3-letter codes.

@@ -14,7 +14,7 @@
  * Costs can be negative (a favourable exchange rate outweighing the fees: SAU → SDN in 2017Q4
  * is -11.36); a value beyond ±100 % is refused as not a cost.
  */
-import { readCsvRecords } from '../csvRecords.ts';
+import { readCsvTable } from '../csvRecords.ts';
 import { ProblemList, quoted } from '../problem.ts';
 import type { ParseContext, ParseOutcome } from './oxcgrtC8.ts';
 import { resolvePartner, unknownPartner } from './partnerCodes.ts';
@@ -93,13 +93,9 @@ const REQUIRED = {
 export function parseRpw(text: string, ctx: ParseContext): ParseOutcome<RpwTable> {
 	const problems = new ProblemList(ctx.file);
 	const table: RpwTable = { quarters: [], costs: [] };
-	const records = readCsvRecords(text, problems);
-	if (!records) return { value: table, rowsRead: 0, problems };
-	const header = records[0];
-	if (!header) {
-		problems.add(0, 'header', 'the file is empty');
-		return { value: table, rowsRead: 0, problems };
-	}
+	const read = readCsvTable(text, problems);
+	if (!read) return { value: table, rowsRead: 0, problems };
+	const { header } = read;
 	const headerLine = header.info.lines;
 	const cells = header.record;
 	const names = cells.map(normalise);
@@ -144,7 +140,7 @@ export function parseRpw(text: string, ctx: ParseContext): ParseOutcome<RpwTable
 	const pairs = new Map<string, number>();
 	let trailerFrom: number | null = null;
 	let rowsRead = 0;
-	for (const { record, info } of records.slice(1)) {
+	for (const { record, info } of read.body) {
 		const line = info.lines;
 		const kind = rpwRowKind(record);
 		if (kind !== 'data') {
